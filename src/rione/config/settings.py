@@ -26,12 +26,14 @@ DATA_DIR = Path(os.environ.get("RIONE_DATA_DIR", BASE_DIR / "var"))
 DEBUG = env_bool("DEBUG", False)
 HTTPS = env_bool("HTTPS", not DEBUG)
 
-_DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdef"
+_DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdef"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY and DEBUG:
     SECRET_KEY = _DEV_SECRET_KEY
 if not DEBUG and (
-    len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET_KEY or SECRET_KEY.startswith("django-insecure")
+    len(SECRET_KEY) < 50
+    or SECRET_KEY == _DEV_SECRET_KEY
+    or SECRET_KEY.startswith("django-insecure")
 ):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off."

@@ -6,4 +6,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("rione.api.urls")),
+    path("gestione/", include("rione.backoffice.urls")),
+    path("", include("rione.portal.urls")),
 ]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

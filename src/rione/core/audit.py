@@ -34,7 +34,11 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime):
-        return value.astimezone(timezone.UTC).isoformat() if timezone.is_aware(value) else value.isoformat()
+        return (
+            value.astimezone(timezone.UTC).isoformat()
+            if timezone.is_aware(value)
+            else value.isoformat()
+        )
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, models.Model):
@@ -175,6 +179,8 @@ def verify_all() -> Iterator[tuple[str, BrokenLink | None]]:
 
 
 def events_for(obj: models.Model) -> models.QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(
-        object_type=obj._meta.label_lower, object_id=str(obj.pk)
-    ).select_related("actor").order_by("-at", "-seq")
+    return (
+        AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("-at", "-seq")
+    )

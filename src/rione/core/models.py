@@ -84,9 +84,7 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("indirizzo e-mail"), unique=True)
-    language = models.CharField(
-        _("lingua"), max_length=8, choices=settings.LANGUAGES, default="it"
-    )
+    language = models.CharField(_("lingua"), max_length=8, choices=settings.LANGUAGES, default="it")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -55,7 +55,9 @@ def create_record(
     obj.full_clean()
     obj.save()
     after = snapshot(obj) | _set_many(obj, m2m)
-    record_event(obj, _event_name(obj, "created"), by=by, data={"after": after, **(audit_data or {})})
+    record_event(
+        obj, _event_name(obj, "created"), by=by, data={"after": after, **(audit_data or {})}
+    )
     return obj
 
 
@@ -76,7 +78,9 @@ def update_record(
     if expected_updated_at is not None and current is not None and current != expected_updated_at:
         raise ConcurrentEdit()
     before = snapshot(locked)
-    before_m2m = {name: sorted(getattr(locked, name).values_list("pk", flat=True)) for name in (m2m or {})}
+    before_m2m = {
+        name: sorted(getattr(locked, name).values_list("pk", flat=True)) for name in (m2m or {})
+    }
     for name, value in values.items():
         setattr(locked, name, value)
     locked.full_clean()

@@ -5,8 +5,6 @@ from collections.abc import Mapping
 from rione.core.errors import InvalidTransition
 
 
-def ensure_transition(
-    table: Mapping[str, frozenset[str]], source: str, target: str
-) -> None:
+def ensure_transition(table: Mapping[str, frozenset[str]], source: str, target: str) -> None:
     if target not in table.get(source, frozenset()):
         raise InvalidTransition(source=source, target=target)

@@ -22,20 +22,32 @@ class NewsKind(models.TextChoices):
 class News(TimeStampedModel):
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="news")
     programme = models.ForeignKey(
-        Programme, on_delete=models.SET_NULL, null=True, blank=True, related_name="news",
+        Programme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="news",
         verbose_name=_("programma"),
     )
     call = models.ForeignKey(
-        Call, on_delete=models.SET_NULL, null=True, blank=True, related_name="news",
+        Call,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="news",
         verbose_name=_("avviso"),
     )
-    kind = models.CharField(_("tipo"), max_length=20, choices=NewsKind.choices, default=NewsKind.NEWS)
+    kind = models.CharField(
+        _("tipo"), max_length=20, choices=NewsKind.choices, default=NewsKind.NEWS
+    )
     title = models.CharField(_("titolo"), max_length=200)
     slug = models.SlugField(_("identificativo"), max_length=80)
     summary = models.CharField(_("sintesi"), max_length=400)
     body = models.TextField(_("testo"))
     published_at = models.DateTimeField(
-        _("data di pubblicazione"), null=True, blank=True,
+        _("data di pubblicazione"),
+        null=True,
+        blank=True,
         help_text=_("Vuoto: non pubblicata. Una data futura programma la pubblicazione."),
     )
 
@@ -63,11 +75,19 @@ class Story(TimeStampedModel):
 
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="stories")
     programme = models.ForeignKey(
-        Programme, on_delete=models.SET_NULL, null=True, blank=True, related_name="stories",
+        Programme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stories",
         verbose_name=_("programma"),
     )
     neighbourhood = models.ForeignKey(
-        Neighbourhood, on_delete=models.SET_NULL, null=True, blank=True, related_name="stories",
+        Neighbourhood,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stories",
         verbose_name=_("quartiere"),
     )
     title = models.CharField(_("titolo"), max_length=200)
@@ -75,7 +95,9 @@ class Story(TimeStampedModel):
     summary = models.CharField(_("sintesi"), max_length=400)
     body = models.TextField(_("testo"))
     told_by = models.CharField(
-        _("raccontata da"), max_length=150, blank=True,
+        _("raccontata da"),
+        max_length=150,
+        blank=True,
         help_text=_("Un'organizzazione o un gruppo; non indicare dati personali senza consenso."),
     )
     published_at = models.DateTimeField(_("data di pubblicazione"), null=True, blank=True)

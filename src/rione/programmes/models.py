@@ -129,7 +129,9 @@ CALL_TRANSITIONS: dict[str, frozenset[str]] = {
     CallPhase.FINAL_RANKING: frozenset({CallPhase.ARCHIVED}),
     CallPhase.ARCHIVED: frozenset(),
 }
-CLOCK_DRIVEN = frozenset({(CallPhase.SCHEDULED, CallPhase.OPEN), (CallPhase.OPEN, CallPhase.CLOSED)})
+CLOCK_DRIVEN = frozenset(
+    {(CallPhase.SCHEDULED, CallPhase.OPEN), (CallPhase.OPEN, CallPhase.CLOSED)}
+)
 STATUS_OF_PHASE: dict[str, str] = {
     CallPhase.DRAFT: CallStatus.DRAFT,
     CallPhase.SCHEDULED: CallStatus.PUBLISHED,
@@ -209,9 +211,7 @@ class Call(TimeStampedModel):
     duration_months = models.PositiveIntegerField(
         _("durata dei progetti (mesi)"), null=True, blank=True
     )
-    allows_multiple_proposals = models.BooleanField(
-        _("più proposte per proponente"), default=False
-    )
+    allows_multiple_proposals = models.BooleanField(_("più proposte per proponente"), default=False)
     restricted_to_call = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -254,7 +254,8 @@ class Call(TimeStampedModel):
                 name="call_cap_positive",
             ),
             models.CheckConstraint(
-                condition=~Q(status="published") | Q(opens_at__isnull=False, closes_at__isnull=False),
+                condition=~Q(status="published")
+                | Q(opens_at__isnull=False, closes_at__isnull=False),
                 name="published_call_has_dates",
             ),
         ]
@@ -343,7 +344,9 @@ class GrantRule(CallPart):
         verbose_name_plural = _("regole di contributo")
         ordering = ["call", "category"]
         constraints = [
-            models.UniqueConstraint(fields=["call", "category"], name="one_grant_rule_per_category"),
+            models.UniqueConstraint(
+                fields=["call", "category"], name="one_grant_rule_per_category"
+            ),
             models.CheckConstraint(
                 condition=Q(min_grant__lte=F("max_grant")), name="grant_min_not_above_max"
             ),
@@ -387,7 +390,9 @@ class ExtraQuestion(CallPart):
     text = models.CharField(_("domanda"), max_length=400)
     help_text = models.CharField(_("aiuto alla compilazione"), max_length=400, blank=True)
     kind = models.CharField(
-        _("tipo di risposta"), max_length=20, choices=QuestionKind.choices,
+        _("tipo di risposta"),
+        max_length=20,
+        choices=QuestionKind.choices,
         default=QuestionKind.LONG_TEXT,
     )
     choices = models.TextField(_("opzioni (una per riga)"), blank=True)

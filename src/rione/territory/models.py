@@ -15,8 +15,21 @@ from rione.core.models import TimeStampedModel
 # Top-level paths that a city slug may not take.
 RESERVED_CITY_SLUGS = frozenset(
     {
-        "account", "accessibilita", "admin", "api", "cerca", "documenti", "gestione", "i18n",
-        "media", "privacy", "robots.txt", "sitemap.xml", "static", "ricevute", "dati",
+        "account",
+        "accessibilita",
+        "admin",
+        "api",
+        "cerca",
+        "documenti",
+        "gestione",
+        "i18n",
+        "media",
+        "privacy",
+        "robots.txt",
+        "sitemap.xml",
+        "static",
+        "ricevute",
+        "dati",
     }
 )
 
@@ -92,9 +105,7 @@ class District(TimeStampedModel):
 
 class Neighbourhood(TimeStampedModel):
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="neighbourhoods")
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="neighbourhoods"
-    )
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="neighbourhoods")
     name = models.CharField(_("nome"), max_length=120)
     slug = models.SlugField(_("identificativo"))
     is_target_area = models.BooleanField(
@@ -290,9 +301,7 @@ class RuntsSection(models.TextChoices):
 
 
 class ApplicantType(TaxonomyTerm):
-    category = models.CharField(
-        _("famiglia"), max_length=32, choices=ApplicantCategory.choices
-    )
+    category = models.CharField(_("famiglia"), max_length=32, choices=ApplicantCategory.choices)
     runts_section = models.CharField(
         _("sezione RUNTS"), max_length=32, choices=RuntsSection.choices, blank=True
     )

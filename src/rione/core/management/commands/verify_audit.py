@@ -10,7 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         streams = broken = 0
-        for name, problem in verify_all():
+        for _name, problem in verify_all():
             streams += 1
             if problem is not None:
                 broken += 1

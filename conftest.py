@@ -1,0 +1,73 @@
+"""Fixtures shared by every test: people with roles in two cities, and clients logged in as them."""
+
+import pytest
+from django.test import Client
+
+from rione.core.models import Role
+from rione.core.tests.factories import StaffRoleFactory, UserFactory
+from rione.territory.tests.factories import CityFactory
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def city(db):
+    return CityFactory(name="Napoli", slug="napoli")
+
+
+@pytest.fixture
+def other_city(db):
+    return CityFactory(name="Milano", slug="milano")
+
+
+def _staff(city, role):
+    return StaffRoleFactory(city=city, role=role).user
+
+
+@pytest.fixture
+def city_admin(city):
+    return _staff(city, Role.CITY_ADMIN)
+
+
+@pytest.fixture
+def manager(city):
+    return _staff(city, Role.PROGRAMME_MANAGER)
+
+
+@pytest.fixture
+def evaluator(city):
+    return _staff(city, Role.EVALUATOR)
+
+
+@pytest.fixture
+def other_manager(other_city):
+    return _staff(other_city, Role.PROGRAMME_MANAGER)
+
+
+@pytest.fixture
+def citizen(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def client_for():
+    """client_for(user) -> a test client logged in as ``user``."""
+
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
