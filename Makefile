@@ -46,7 +46,7 @@ test: install-test
 lint: install-test
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
-	$(VENV)/bin/mypy src
+	DEBUG=1 $(VENV)/bin/mypy src
 	SECRET_KEY=lint-only-key-0123456789abcdefghijklmnopqrstuvwxyz0123 $(MANAGE) makemigrations --check --dry-run
 
 messages: install-test

@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -35,7 +35,7 @@ def jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, datetime):
         return (
-            value.astimezone(timezone.UTC).isoformat()
+            value.astimezone(UTC).isoformat()
             if timezone.is_aware(value)
             else value.isoformat()
         )

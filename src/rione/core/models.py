@@ -54,7 +54,7 @@ class PercentField(models.DecimalField):
 
 
 class EmailUserManager(UserManager["User"]):
-    def _create_user(  # type: ignore[override]
+    def _create_user(
         self, email: str, password: str | None, **extra_fields: Any
     ) -> "User":
         if not email:
@@ -88,7 +88,7 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
-    objects = EmailUserManager()  # type: ignore[misc,assignment]
+    objects = EmailUserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("utente")
@@ -129,6 +129,10 @@ class StaffRole(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.city}"
 
+    @property
+    def owning_city_id(self) -> int:
+        return self.city_id
+
 
 class Invitation(TimeStampedModel):
     """A city admin invites someone by e-mail to take a staff role in the city."""
@@ -153,6 +157,10 @@ class Invitation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.get_role_display()} ({self.city})"
+
+    @property
+    def owning_city_id(self) -> int:
+        return self.city_id
 
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):

@@ -1,5 +1,8 @@
 """Editorial content of the public portal: news and clarifications, stories from the neighbourhoods."""
 
+from datetime import datetime
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -9,8 +12,8 @@ from rione.programmes.models import Call, Programme
 from rione.territory.models import City, Neighbourhood
 
 
-class PublishableQuerySet(models.QuerySet):  # type: ignore[type-arg]
-    def published(self, at: "models.Expression | object") -> "PublishableQuerySet":
+class PublishableQuerySet(models.QuerySet[Any]):
+    def published(self, at: datetime) -> "PublishableQuerySet":
         return self.filter(published_at__isnull=False, published_at__lte=at)
 
 

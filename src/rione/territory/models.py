@@ -213,7 +213,8 @@ class Site(TimeStampedModel):
     def clean(self) -> None:
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(_("Indica sia la latitudine sia la longitudine, oppure nessuna."))
-        if self.neighbourhood_id and self.city_id and self.neighbourhood.city_id != self.city_id:
+        neighbourhood = self.neighbourhood
+        if neighbourhood is not None and self.city_id and neighbourhood.city_id != self.city_id:
             raise ValidationError(
                 {"neighbourhood": _("Il quartiere deve appartenere alla stessa città.")}
             )
@@ -247,7 +248,7 @@ class TaxonomyTerm(TimeStampedModel):
         return self.city_id
 
 
-def _unique_slug(model_name: str) -> list[models.UniqueConstraint]:
+def _unique_slug(model_name: str) -> list[models.BaseConstraint]:
     return [
         models.UniqueConstraint(fields=["city", "slug"], name=f"{model_name}_slug_unique_in_city")
     ]

@@ -53,7 +53,7 @@ def seed_default_taxonomies(city: City) -> None:
         (CostCategory, defaults.COST_CATEGORIES),
     ]
     for model, rows in plain:
-        model.objects.bulk_create(
+        model._default_manager.bulk_create(
             [
                 model(city=city, slug=slug, name=name, name_en=name_en, order=index)
                 for index, (slug, name, name_en) in enumerate(rows)

@@ -9,14 +9,16 @@ class Command(BaseCommand):
     help = "Check every hash chain of the audit trail and report the first broken link."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        streams = broken = 0
+        streams = 0
+        broken: list[str] = []
         for _name, problem in verify_all():
             streams += 1
             if problem is not None:
-                broken += 1
-                self.stderr.write(
-                    f"BROKEN stream={problem.stream} seq={problem.seq}: {problem.reason}"
-                )
+                line = f"BROKEN stream={problem.stream} seq={problem.seq}: {problem.reason}"
+                broken.append(line)
+                self.stderr.write(line)
         if broken:
-            raise CommandError(f"{broken} of {streams} audit streams are broken")
+            raise CommandError(
+                f"{len(broken)} of {streams} audit streams are broken: " + "; ".join(broken)
+            )
         self.stdout.write(self.style.SUCCESS(f"OK: {streams} audit streams verified"))
