@@ -133,10 +133,6 @@ class StaffRole(TimeStampedModel):
     def owning_city_id(self) -> int:
         return self.city_id
 
-    @property
-    def owning_city_id(self) -> int:
-        return self.city_id
-
 
 class Invitation(TimeStampedModel):
     """A city admin invites someone by e-mail to take a staff role in the city."""
@@ -161,10 +157,6 @@ class Invitation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.get_role_display()} ({self.city})"
-
-    @property
-    def owning_city_id(self) -> int:
-        return self.city_id
 
     @property
     def owning_city_id(self) -> int:
