@@ -34,11 +34,7 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime):
-        return (
-            value.astimezone(UTC).isoformat()
-            if timezone.is_aware(value)
-            else value.isoformat()
-        )
+        return value.astimezone(UTC).isoformat() if timezone.is_aware(value) else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, models.Model):
@@ -65,7 +61,10 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
             continue
         if field.name in {"created_at", "updated_at"}:
             continue
-        result[field.name] = jsonable(getattr(obj, field.attname))
+        value = getattr(obj, field.attname)
+        if isinstance(field, models.DecimalField) and isinstance(value, Decimal):
+            value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+        result[field.name] = jsonable(value)
     return result
 
 

@@ -3,7 +3,7 @@
 App services wrap these with their own domain rules; views never call them directly.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rione.core.audit import changes, record_event, snapshot
 from rione.core.errors import DomainError
 from rione.core.models import User
-from rione.core.permissions import ensure_perm
+from rione.core.permissions import ensure_perm, owning_city_id
 
 M = TypeVar("M", bound=models.Model)
 
@@ -28,6 +28,18 @@ class ConcurrentEdit(DomainError):
 
 def _event_name(obj: models.Model, verb: str) -> str:
     return f"{obj._meta.model_name}.{verb}"
+
+
+def _check_editable(
+    editable: Collection[str] | None,
+    values: Mapping[str, Any],
+    m2m: Mapping[str, Iterable[Any]] | None,
+) -> None:
+    if editable is None:
+        return
+    unknown = (set(values) | set(m2m or {})) - set(editable)
+    if unknown:
+        raise ValueError(f"Fields not editable here: {sorted(unknown)}")
 
 
 def _set_many(obj: models.Model, m2m: Mapping[str, Iterable[Any]] | None) -> dict[str, list[Any]]:
@@ -49,8 +61,13 @@ def create_record(
     values: Mapping[str, Any],
     m2m: Mapping[str, Iterable[Any]] | None = None,
     audit_data: Mapping[str, Any] | None = None,
+    editable: Collection[str] | None = None,
+    fixed: Mapping[str, Any] | None = None,
 ) -> M:
+    """Create ``model`` from ``values`` (limited to ``editable``) plus ``fixed`` values set by the service."""
     ensure_perm(by, perm, perm_obj)
+    _check_editable(editable, values, m2m)
+    values = {**values, **(fixed or {})}
     obj = model(**values)
     obj.full_clean()
     obj.save()
@@ -70,8 +87,10 @@ def update_record(
     values: Mapping[str, Any],
     m2m: Mapping[str, Iterable[Any]] | None = None,
     expected_updated_at: datetime | None = None,
+    editable: Collection[str] | None = None,
 ) -> M:
     """Apply ``values``; refuse with ConcurrentEdit when the row changed since ``expected_updated_at``."""
+    _check_editable(editable, values, m2m)
     locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
     ensure_perm(by, perm, locked)
     current = getattr(locked, "updated_at", None)
@@ -81,8 +100,12 @@ def update_record(
     before_m2m = {
         name: sorted(getattr(locked, name).values_list("pk", flat=True)) for name in (m2m or {})
     }
+    city_before = owning_city_id(locked)
     for name, value in values.items():
         setattr(locked, name, value)
+    if owning_city_id(locked) != city_before:
+        # Moving a record to another city needs the same permission there.
+        ensure_perm(by, perm, locked)
     locked.full_clean()
     locked.save()
     after_m2m = _set_many(locked, m2m)

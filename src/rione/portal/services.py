@@ -9,11 +9,18 @@ from django.utils.translation import gettext as _
 
 from rione.core import clock
 from rione.core.models import User
+from rione.core.permissions import ensure_perm
 from rione.core.records import create_record, delete_record, update_record
 from rione.portal.models import News, Story
 from rione.territory.models import City
 
 Content = News | Story
+NEWS_FIELDS = frozenset(
+    {"programme", "call", "kind", "title", "slug", "summary", "body", "published_at"}
+)
+STORY_FIELDS = frozenset(
+    {"programme", "neighbourhood", "title", "slug", "summary", "body", "told_by", "published_at"}
+)
 
 
 def _check_scope(city: City, values: Mapping[str, Any]) -> None:
@@ -27,16 +34,30 @@ def _check_scope(city: City, values: Mapping[str, Any]) -> None:
 
 
 def create_news(*, city: City, by: User, values: Mapping[str, Any]) -> News:
+    ensure_perm(by, "portal.manage_content", city)
     _check_scope(city, values)
     return create_record(
-        News, by=by, perm="portal.manage_content", perm_obj=city, values={**values, "city": city}
+        News,
+        by=by,
+        perm="portal.manage_content",
+        perm_obj=city,
+        values=values,
+        editable=NEWS_FIELDS,
+        fixed={"city": city},
     )
 
 
 def create_story(*, city: City, by: User, values: Mapping[str, Any]) -> Story:
+    ensure_perm(by, "portal.manage_content", city)
     _check_scope(city, values)
     return create_record(
-        Story, by=by, perm="portal.manage_content", perm_obj=city, values={**values, "city": city}
+        Story,
+        by=by,
+        perm="portal.manage_content",
+        perm_obj=city,
+        values=values,
+        editable=STORY_FIELDS,
+        fixed={"city": city},
     )
 
 
@@ -47,6 +68,7 @@ def update_content(
     values: Mapping[str, Any],
     expected_updated_at: datetime | None = None,
 ) -> Content:
+    ensure_perm(by, "portal.manage_content", item)
     _check_scope(item.city, values)
     return update_record(
         item,
@@ -54,6 +76,7 @@ def update_content(
         perm="portal.manage_content",
         values=values,
         expected_updated_at=expected_updated_at,
+        editable=NEWS_FIELDS if isinstance(item, News) else STORY_FIELDS,
     )
 
 

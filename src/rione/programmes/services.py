@@ -17,6 +17,7 @@ from rione.core import clock
 from rione.core.audit import record_event
 from rione.core.errors import DomainError
 from rione.core.models import User
+from rione.core.money import format_eur
 from rione.core.permissions import ensure_perm
 from rione.core.records import create_record, delete_record, update_record
 from rione.core.workflow import ensure_transition
@@ -30,9 +31,12 @@ from rione.programmes.models import (
     CallDocument,
     CallPhase,
     CallStatus,
+    ExtraQuestion,
     FaqEntry,
+    GrantRule,
     Lot,
     Programme,
+    RequiredDocument,
     Stage,
 )
 from rione.territory.models import City
@@ -40,6 +44,43 @@ from rione.territory.models import City
 # Fields that, once a call is public, change only through a recorded amendment.
 AMENDABLE_ONLY = frozenset({"opens_at", "closes_at"})
 PDF_MAGIC = b"%PDF-"
+
+PROGRAMME_FIELDS = frozenset(
+    {"title", "slug", "summary", "description", "funding_source", "total_budget"}
+)
+STAGE_FIELDS = frozenset({"order", "title", "description", "starts_on", "ends_on"})
+CALL_FIELDS = frozenset(
+    {
+        "stage",
+        "title",
+        "slug",
+        "kind",
+        "summary",
+        "description",
+        "who_can_apply",
+        "opens_at",
+        "closes_at",
+        "budget",
+        "cap_selected",
+        "duration_months",
+        "allows_multiple_proposals",
+        "restricted_to_call",
+        "contact_email",
+        "is_illustrative",
+        "eligible_applicant_types",
+        "eligible_neighbourhoods",
+    }
+)
+LOT_FIELDS = frozenset({"number", "title", "description", "budget", "sites"})
+CALL_PART_FIELDS: dict[type[models.Model], frozenset[str]] = {
+    GrantRule: frozenset({"category", "min_grant", "max_grant", "min_cofinancing_pct"}),
+    RequiredDocument: frozenset({"title", "description", "is_mandatory", "order"}),
+    ExtraQuestion: frozenset(
+        {"order", "text", "help_text", "kind", "choices", "is_required", "max_length"}
+    ),
+    FaqEntry: frozenset({"question", "answer", "order"}),
+    CallDocument: frozenset({"title", "order"}),
+}
 
 # Apps that hold drafts for a call register a function here returning the users to notify.
 DRAFT_HOLDER_SOURCES: list[Callable[[Call], Iterable[User]]] = []
@@ -58,7 +99,9 @@ def create_programme(*, city: City, by: User, values: Mapping[str, Any]) -> Prog
         by=by,
         perm="programmes.manage_programme",
         perm_obj=city,
-        values={**values, "city": city},
+        values=values,
+        editable=PROGRAMME_FIELDS,
+        fixed={"city": city},
     )
 
 
@@ -75,6 +118,7 @@ def update_programme(
         perm="programmes.manage_programme",
         values=values,
         expected_updated_at=expected_updated_at,
+        editable=PROGRAMME_FIELDS,
     )
 
 
@@ -104,12 +148,16 @@ def create_stage(*, programme: Programme, by: User, values: Mapping[str, Any]) -
         by=by,
         perm="programmes.manage_programme",
         perm_obj=programme,
-        values={"order": next_order, **values, "programme": programme},
+        values={"order": next_order, **values},
+        editable=STAGE_FIELDS,
+        fixed={"programme": programme},
     )
 
 
 def update_stage(*, stage: Stage, by: User, values: Mapping[str, Any]) -> Stage:
-    return update_record(stage, by=by, perm="programmes.manage_programme", values=values)
+    return update_record(
+        stage, by=by, perm="programmes.manage_programme", values=values, editable=STAGE_FIELDS
+    )
 
 
 def delete_stage(*, stage: Stage, by: User) -> None:
@@ -145,10 +193,18 @@ def create_call(
     m2m: Mapping[str, Iterable[Any]] | None = None,
 ) -> Call:
     """Create a call as a draft of ``programme``."""
-    values = {**values, "programme": programme, "city": programme.city, "status": CallStatus.DRAFT}
-    _check_call_scope(programme.city, m2m, values)
+    ensure_perm(by, "programmes.manage_call", programme)
+    fixed = {"programme": programme, "city": programme.city, "status": CallStatus.DRAFT}
+    _check_call_scope(programme.city, m2m, {**values, **fixed})
     return create_record(
-        Call, by=by, perm="programmes.manage_call", perm_obj=programme, values=values, m2m=m2m
+        Call,
+        by=by,
+        perm="programmes.manage_call",
+        perm_obj=programme,
+        values=values,
+        m2m=m2m,
+        editable=CALL_FIELDS,
+        fixed=fixed,
     )
 
 
@@ -162,6 +218,7 @@ def update_call(
     at: datetime | None = None,
 ) -> Call:
     """Edit a call. Once public, its dates change only through an amendment."""
+    ensure_perm(by, "programmes.manage_call", call)
     if call.status != CallStatus.DRAFT:
         touched = {
             name
@@ -183,6 +240,7 @@ def update_call(
         values=values,
         m2m=m2m,
         expected_updated_at=expected_updated_at,
+        editable=CALL_FIELDS,
     )
 
 
@@ -207,9 +265,9 @@ def publication_problems(call: Call, *, at: datetime) -> list[str]:
     if call.budget is not None and lots_total is not None and lots_total != call.budget:
         problems.append(
             _(
-                "La somma delle dotazioni dei lotti (%(lots)s €) non è uguale alla dotazione del bando (%(call)s €)."
+                "La somma delle dotazioni dei lotti (%(lots)s) non è uguale alla dotazione del bando (%(call)s)."
             )
-            % {"lots": lots_total, "call": call.budget}
+            % {"lots": format_eur(lots_total), "call": format_eur(call.budget)}
         )
     return problems
 
@@ -348,8 +406,14 @@ def _lots_total(call: Call, *, without: Lot | None = None) -> Decimal:
 
 
 def _check_lot(
-    call: Call, values: Mapping[str, Any], m2m: Mapping[str, Iterable[Any]] | None, lot: Lot | None
+    call: Call,
+    values: Mapping[str, Any],
+    m2m: Mapping[str, Iterable[Any]] | None,
+    lot: Lot | None,
+    *,
+    by: User,
 ) -> None:
+    ensure_perm(by, "programmes.manage_call", call)
     _check_call_scope(call.city, m2m, {})
     budget = values.get("budget")
     if (
@@ -360,9 +424,9 @@ def _check_lot(
         raise ValidationError(
             {
                 "budget": _(
-                    "Con questo lotto la somma delle dotazioni supera la dotazione del bando (%(budget)s €)."
+                    "Con questo lotto la somma delle dotazioni supera la dotazione del bando (%(budget)s)."
                 )
-                % {"budget": call.budget}
+                % {"budget": format_eur(call.budget)}
             }
         )
 
@@ -374,23 +438,27 @@ def create_lot(
     values: Mapping[str, Any],
     m2m: Mapping[str, Iterable[Any]] | None = None,
 ) -> Lot:
-    _check_lot(call, values, m2m, None)
+    _check_lot(call, values, m2m, None, by=by)
     number = values.get("number") or (call.lots.aggregate(m=Max("number"))["m"] or 0) + 1
     return create_record(
         Lot,
         by=by,
         perm="programmes.manage_call",
         perm_obj=call,
-        values={**values, "number": number, "call": call},
+        values={**values, "number": number},
         m2m=m2m,
+        editable=LOT_FIELDS,
+        fixed={"call": call},
     )
 
 
 def update_lot(
     *, lot: Lot, by: User, values: Mapping[str, Any], m2m: Mapping[str, Iterable[Any]] | None = None
 ) -> Lot:
-    _check_lot(lot.call, values, m2m, lot)
-    return update_record(lot, by=by, perm="programmes.manage_call", values=values, m2m=m2m)
+    _check_lot(lot.call, values, m2m, lot, by=by)
+    return update_record(
+        lot, by=by, perm="programmes.manage_call", values=values, m2m=m2m, editable=LOT_FIELDS
+    )
 
 
 def create_call_part(
@@ -398,12 +466,24 @@ def create_call_part(
 ) -> Any:
     """Grant rules, required documents, extra questions and FAQ entries of a call."""
     return create_record(
-        model, by=by, perm="programmes.manage_call", perm_obj=call, values={**values, "call": call}
+        model,
+        by=by,
+        perm="programmes.manage_call",
+        perm_obj=call,
+        values=values,
+        editable=CALL_PART_FIELDS[model],
+        fixed={"call": call},
     )
 
 
 def update_call_part(*, part: models.Model, by: User, values: Mapping[str, Any]) -> Any:
-    return update_record(part, by=by, perm="programmes.manage_call", values=values)
+    return update_record(
+        part,
+        by=by,
+        perm="programmes.manage_call",
+        values=values,
+        editable=CALL_PART_FIELDS[type(part)],
+    )
 
 
 def delete_call_part(*, part: models.Model, by: User) -> None:
@@ -423,6 +503,7 @@ def attach_call_document(*, call: Call, by: User, title: str, upload: UploadedFi
     """Add a public PDF to the call. Checks the content (not the name) and the size; stores SHA-256."""
     from django.conf import settings
 
+    ensure_perm(by, "programmes.manage_call", call)
     if upload.size is None or upload.size > settings.CALL_DOCUMENT_MAX_BYTES:
         raise ValidationError(
             {

@@ -25,6 +25,45 @@ from rione.territory.models import (
     TaxonomyTerm,
 )
 
+CITY_FIELDS = frozenset(
+    {
+        "name",
+        "official_name",
+        "region",
+        "description",
+        "address",
+        "email",
+        "pec",
+        "phone",
+        "website",
+        "office",
+        "opening_hours",
+        "is_published",
+    }
+)
+DISTRICT_FIELDS = frozenset({"name", "code", "slug", "order"})
+NEIGHBOURHOOD_FIELDS = frozenset({"district", "name", "slug", "is_target_area", "order"})
+SITE_FIELDS = frozenset(
+    {
+        "neighbourhood",
+        "name",
+        "slug",
+        "address",
+        "postcode",
+        "latitude",
+        "longitude",
+        "description",
+        "is_illustrative",
+    }
+)
+TERM_FIELDS = frozenset({"name", "name_en", "slug", "order", "is_active"})
+APPLICANT_TYPE_FIELDS = TERM_FIELDS | {"category", "runts_section"}
+
+
+def _term_fields(model: type[TaxonomyTerm]) -> frozenset[str]:
+    return APPLICANT_TYPE_FIELDS if model is ApplicantType else TERM_FIELDS
+
+
 TAXONOMIES: dict[str, type[TaxonomyTerm]] = {
     "sectors": Sector,
     "target-groups": TargetGroup,
@@ -88,29 +127,8 @@ def update_city(
         perm="territory.change_city",
         values=values,
         expected_updated_at=expected_updated_at,
+        editable=CITY_FIELDS,
     )
-
-
-def create_district(*, city: City, by: User, values: Mapping[str, Any]) -> District:
-    return create_record(
-        District,
-        by=by,
-        perm="territory.manage_areas",
-        perm_obj=city,
-        values={**values, "city": city},
-    )
-
-
-def update_district(*, district: District, by: User, values: Mapping[str, Any]) -> District:
-    return update_record(district, by=by, perm="territory.manage_areas", values=values)
-
-
-def delete_district(*, district: District, by: User) -> None:
-    if district.neighbourhoods.exists():
-        raise ValidationError(
-            _("La municipalità ha ancora dei quartieri: spostali o eliminali prima.")
-        )
-    delete_record(district, by=by, perm="territory.manage_areas")
 
 
 def _same_city(city: City, **related: Any) -> None:
@@ -123,25 +141,63 @@ def _same_city(city: City, **related: Any) -> None:
         raise ValidationError(errors)
 
 
+def create_district(*, city: City, by: User, values: Mapping[str, Any]) -> District:
+    return create_record(
+        District,
+        by=by,
+        perm="territory.manage_areas",
+        perm_obj=city,
+        values=values,
+        editable=DISTRICT_FIELDS,
+        fixed={"city": city},
+    )
+
+
+def update_district(*, district: District, by: User, values: Mapping[str, Any]) -> District:
+    return update_record(
+        district, by=by, perm="territory.manage_areas", values=values, editable=DISTRICT_FIELDS
+    )
+
+
+def delete_district(*, district: District, by: User) -> None:
+    ensure_perm(by, "territory.manage_areas", district)
+    if district.neighbourhoods.exists():
+        raise ValidationError(
+            _("La municipalità ha ancora dei quartieri: spostali o eliminali prima.")
+        )
+    delete_record(district, by=by, perm="territory.manage_areas")
+
+
 def create_neighbourhood(*, city: City, by: User, values: Mapping[str, Any]) -> Neighbourhood:
+    ensure_perm(by, "territory.manage_areas", city)
     _same_city(city, district=values.get("district"))
     return create_record(
         Neighbourhood,
         by=by,
         perm="territory.manage_areas",
         perm_obj=city,
-        values={**values, "city": city},
+        values=values,
+        editable=NEIGHBOURHOOD_FIELDS,
+        fixed={"city": city},
     )
 
 
 def update_neighbourhood(
     *, neighbourhood: Neighbourhood, by: User, values: Mapping[str, Any]
 ) -> Neighbourhood:
+    ensure_perm(by, "territory.manage_areas", neighbourhood)
     _same_city(neighbourhood.city, district=values.get("district"))
-    return update_record(neighbourhood, by=by, perm="territory.manage_areas", values=values)
+    return update_record(
+        neighbourhood,
+        by=by,
+        perm="territory.manage_areas",
+        values=values,
+        editable=NEIGHBOURHOOD_FIELDS,
+    )
 
 
 def delete_neighbourhood(*, neighbourhood: Neighbourhood, by: User) -> None:
+    ensure_perm(by, "territory.manage_areas", neighbourhood)
     if neighbourhood.calls.exists():
         raise ValidationError(
             _("Il quartiere è indicato in uno o più avvisi e non può essere eliminato.")
@@ -150,15 +206,23 @@ def delete_neighbourhood(*, neighbourhood: Neighbourhood, by: User) -> None:
 
 
 def create_site(*, city: City, by: User, values: Mapping[str, Any]) -> Site:
+    ensure_perm(by, "territory.manage_sites", city)
     _same_city(city, neighbourhood=values.get("neighbourhood"))
     return create_record(
-        Site, by=by, perm="territory.manage_sites", perm_obj=city, values={**values, "city": city}
+        Site,
+        by=by,
+        perm="territory.manage_sites",
+        perm_obj=city,
+        values=values,
+        editable=SITE_FIELDS,
+        fixed={"city": city},
     )
 
 
 def update_site(
     *, site: Site, by: User, values: Mapping[str, Any], expected_updated_at: datetime | None = None
 ) -> Site:
+    ensure_perm(by, "territory.manage_sites", site)
     _same_city(site.city, neighbourhood=values.get("neighbourhood"))
     return update_record(
         site,
@@ -166,10 +230,12 @@ def update_site(
         perm="territory.manage_sites",
         values=values,
         expected_updated_at=expected_updated_at,
+        editable=SITE_FIELDS,
     )
 
 
 def delete_site(*, site: Site, by: User) -> None:
+    ensure_perm(by, "territory.manage_sites", site)
     if site.lots.exists():
         raise ValidationError(_("La sede è assegnata a un lotto e non può essere eliminata."))
     delete_record(site, by=by, perm="territory.manage_sites")
@@ -183,9 +249,17 @@ def create_term(
         by=by,
         perm="territory.manage_taxonomies",
         perm_obj=city,
-        values={**values, "city": city},
+        values=values,
+        editable=_term_fields(model),
+        fixed={"city": city},
     )
 
 
 def update_term(*, term: TaxonomyTerm, by: User, values: Mapping[str, Any]) -> TaxonomyTerm:
-    return update_record(term, by=by, perm="territory.manage_taxonomies", values=values)
+    return update_record(
+        term,
+        by=by,
+        perm="territory.manage_taxonomies",
+        values=values,
+        editable=_term_fields(type(term)),
+    )
