@@ -9,17 +9,14 @@ from rione.territory.tests.factories import CityFactory
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _test_storages(settings, tmp_path):
+    """Uploaded files go to a temporary folder; static files need no manifest."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @pytest.fixture

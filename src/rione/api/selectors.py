@@ -1,30 +1,29 @@
 """Public reads of programmes and calls for the API.
 
-They belong in ``rione.programmes.selectors`` (list_public_programmes,
-list_public_calls, call_detail_queryset); that module does not exist yet, so the
-API keeps its own until it does. No permission logic: everything here is public.
+The call text itself is read with ``rione.programmes.selectors``, shared with the
+portal. No permission logic: everything here is public.
 """
 
 from datetime import datetime
-from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from rione.programmes.models import (
-    Amendment,
     Call,
-    CallDocument,
     CallPhase,
-    ExtraQuestion,
     FaqEntry,
-    GrantRule,
     Lot,
     Programme,
-    RequiredDocument,
 )
-from rione.territory.models import ApplicantType, Neighbourhood, Site
+from rione.programmes.selectors import (
+    call_detail_queryset,
+    eligibility_prefetches,
+    lots_with_sites,
+    published_faq,
+)
+from rione.territory.models import ApplicantType
 
 
 def list_public_programmes(*, city_slug: str | None = None) -> QuerySet[Programme]:
@@ -37,19 +36,6 @@ def list_public_programmes(*, city_slug: str | None = None) -> QuerySet[Programm
     if city_slug is not None:
         programmes = programmes.filter(city__slug=city_slug)
     return programmes
-
-
-def _eligibility_prefetches() -> list[Prefetch[Any, Any, Any]]:
-    return [
-        Prefetch(
-            "eligible_applicant_types",
-            queryset=ApplicantType.objects.order_by("order", "name", "pk"),
-        ),
-        Prefetch(
-            "eligible_neighbourhoods",
-            queryset=Neighbourhood.objects.order_by("district__order", "order", "name", "pk"),
-        ),
-    ]
 
 
 def list_public_calls(
@@ -68,7 +54,7 @@ def list_public_calls(
     calls = (
         Call.objects.public()
         .select_related("city")
-        .prefetch_related(*_eligibility_prefetches())
+        .prefetch_related(*eligibility_prefetches())
         .order_by("-opens_at", "title", "-pk")
     )
     if city_slug is not None:
@@ -88,43 +74,6 @@ def list_public_calls(
     return calls
 
 
-def _lots() -> QuerySet[Lot]:
-    return Lot.objects.prefetch_related(
-        Prefetch("sites", queryset=Site.objects.order_by("name", "pk"))
-    ).order_by("number", "pk")
-
-
-def published_faq(*, at: datetime) -> QuerySet[FaqEntry]:
-    """FAQ entries whose publication time has come."""
-    return FaqEntry.objects.filter(published_at__isnull=False, published_at__lte=at).order_by(
-        "order", "pk"
-    )
-
-
-def call_detail_queryset(*, at: datetime) -> QuerySet[Call]:
-    """Public calls with every part the detail shows, in a fixed number of queries.
-
-    The published FAQ entries are in ``call.published_faq``.
-    """
-    return (
-        Call.objects.public()
-        .select_related("city")
-        .prefetch_related(
-            *_eligibility_prefetches(),
-            Prefetch("lots", queryset=_lots()),
-            Prefetch("grant_rules", queryset=GrantRule.objects.order_by("category")),
-            Prefetch(
-                "required_documents",
-                queryset=RequiredDocument.objects.order_by("order", "pk"),
-            ),
-            Prefetch("extra_questions", queryset=ExtraQuestion.objects.order_by("order", "pk")),
-            Prefetch("documents", queryset=CallDocument.objects.order_by("order", "pk")),
-            Prefetch("amendments", queryset=Amendment.objects.order_by("number")),
-            Prefetch("faq_entries", queryset=published_faq(at=at), to_attr="published_faq"),
-        )
-    )
-
-
 def get_public_call(*, call_id: int, at: datetime) -> Call:
     """One public call with all its parts. Raises Http404 for drafts and hidden calls."""
     return get_object_or_404(call_detail_queryset(at=at), pk=call_id)
@@ -138,7 +87,7 @@ def check_call_is_public(*, call_id: int) -> None:
 
 def list_call_lots(*, call_id: int) -> QuerySet[Lot]:
     """The lots of one call by number, with their sites."""
-    return _lots().filter(call_id=call_id)
+    return lots_with_sites().filter(call_id=call_id)
 
 
 def list_call_faq(*, call_id: int, at: datetime) -> QuerySet[FaqEntry]:

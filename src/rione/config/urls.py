@@ -2,12 +2,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from rione.portal.urls import root_urlpatterns
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("rione.api.urls")),
     path("gestione/", include("rione.backoffice.urls")),
+    *root_urlpatterns,  # sitemap.xml, robots.txt: outside the "portal" namespace
     path("", include("rione.portal.urls")),
 ]
 

@@ -54,9 +54,7 @@ class PercentField(models.DecimalField):
 
 
 class EmailUserManager(UserManager["User"]):
-    def _create_user(
-        self, email: str, password: str | None, **extra_fields: Any
-    ) -> "User":
+    def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> "User":
         if not email:
             raise ValueError("An e-mail address is required")
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from rione.core.files import private_storage
 from rione.core.models import MoneyField, PercentField, TimeStampedModel
 from rione.territory.models import ApplicantCategory, ApplicantType, City, Neighbourhood, Site
 
@@ -417,7 +418,9 @@ class CallDocument(CallPart):
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("titolo"), max_length=200)
-    file = models.FileField(_("file PDF"), upload_to=call_document_path)
+    file = models.FileField(
+        _("file PDF"), upload_to=call_document_path, storage=private_storage
+    )
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField(_("dimensione"))
     order = models.PositiveIntegerField(_("ordine"), default=0)
