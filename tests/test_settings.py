@@ -76,3 +76,40 @@ def test_without_https_the_deploy_check_warns(production_env):
     result = _run(production_env)
 
     assert "security.W008" in result.stdout + result.stderr  # SECURE_SSL_REDIRECT
+
+
+def _setting(env, expression):
+    code = f"from django.conf import settings; print({expression})"
+    result = subprocess.run(
+        [
+            str(PYTHON if PYTHON.exists() else sys.executable),
+            str(MANAGE),
+            "shell",
+            "--no-imports",
+            "-c",
+            code,
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_cache_is_shared_by_every_worker(production_env):
+    backend = _setting(production_env, 'settings.CACHES["default"]["BACKEND"]')
+    assert backend == "django.core.cache.backends.db.DatabaseCache"
+
+    production_env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+    backend = _setting(production_env, 'settings.CACHES["default"]["BACKEND"]')
+    assert backend == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_the_database_comes_from_database_url(production_env):
+    production_env["DATABASE_URL"] = "postgres://rione@db.example.org:5432/rione"
+    engine = _setting(production_env, 'settings.DATABASES["default"]["ENGINE"]')
+    assert engine == "django.db.backends.postgresql"
