@@ -2,10 +2,18 @@
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from rione.core.models import Role
 from rione.core.tests.factories import StaffRoleFactory, UserFactory
 from rione.territory.tests.factories import CityFactory
+
+
+@pytest.fixture(autouse=True)
+def _italian_by_default():
+    """Each test starts in Italian, whatever an earlier test in this process activated."""
+    with translation.override("it"):
+        yield
 
 
 @pytest.fixture(autouse=True)

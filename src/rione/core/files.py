@@ -12,13 +12,13 @@ class PrivateFileSystemStorage(FileSystemStorage):
 
     @cached_property
     def base_location(self) -> Any:
-        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)  # type: ignore[attr-defined]
 
     def url(self, name: str | None) -> str:
         raise ValueError("Private files have no public URL; serve them through a view.")
 
     def _clear_cached_properties(self, setting: str, **kwargs: Any) -> None:
-        super()._clear_cached_properties(setting, **kwargs)
+        super()._clear_cached_properties(setting, **kwargs)  # type: ignore[arg-type]
         if setting == "PRIVATE_MEDIA_ROOT":
             self.__dict__.pop("base_location", None)
             self.__dict__.pop("location", None)

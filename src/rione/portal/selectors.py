@@ -19,6 +19,7 @@ from rione.programmes.models import (
     Call,
     CallDocument,
     CallPhase,
+    CallQuerySet,
     CallStatus,
     FaqEntry,
     Programme,
@@ -67,7 +68,7 @@ def get_public_programme(*, city: City, slug: str) -> Programme:
 # --- calls ------------------------------------------------------------------------------
 
 
-def public_calls() -> QuerySet[Call]:
+def public_calls() -> CallQuerySet:
     """Calls the public may see (not drafts, of published programmes and cities)."""
     return Call.objects.public()
 

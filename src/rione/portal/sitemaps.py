@@ -15,7 +15,7 @@ from rione.programmes.models import Call, Programme
 from rione.territory.models import City
 
 
-class PortalSitemap(Sitemap):  # type: ignore[type-arg]
+class PortalSitemap(Sitemap):
     """Absolute URLs on SITE_URL, not on the placeholder domain of django.contrib.sites."""
 
     limit = 5000

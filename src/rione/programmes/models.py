@@ -418,9 +418,7 @@ class CallDocument(CallPart):
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("titolo"), max_length=200)
-    file = models.FileField(
-        _("file PDF"), upload_to=call_document_path, storage=private_storage
-    )
+    file = models.FileField(_("file PDF"), upload_to=call_document_path, storage=private_storage)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField(_("dimensione"))
     order = models.PositiveIntegerField(_("ordine"), default=0)
