@@ -23,7 +23,7 @@ def holders(monkeypatch, open_call):
     def fake_source(call):
         return people if call.pk == open_call.pk else [outsider]
 
-    monkeypatch.setattr(services, "DRAFT_HOLDER_SOURCES", [fake_source])
+    monkeypatch.setattr(services.amendments, "DRAFT_HOLDER_SOURCES", [fake_source])
     return people
 
 
@@ -82,7 +82,7 @@ def test_a_refused_amendment_tells_nobody(
 def test_without_draft_holders_no_mail_is_sent(
     open_call, manager, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "DRAFT_HOLDER_SOURCES", [])
+    monkeypatch.setattr(services.amendments, "DRAFT_HOLDER_SOURCES", [])
 
     with django_capture_on_commit_callbacks(execute=True):
         _extend(open_call, manager)
