@@ -16,9 +16,8 @@ from django.db import models, transaction
 from django.utils.text import slugify
 
 from rione.core import clock
-from rione.core.audit import record_event
 from rione.core.models import Role, StaffRole, User
-from rione.core.permissions import forget_roles
+from rione.core.services import grant_role
 from rione.demo.accounts import ACCOUNTS, PASSWORD, SUPERUSER, staff_of
 from rione.demo.data_milano import MILANO
 from rione.demo.data_napoli import NAPOLI
@@ -113,19 +112,8 @@ def ensure_user(account: DemoAccount, report: LoadReport) -> User:
 def ensure_staff(ctx: Context, city: City, *, granted_by: User) -> None:
     for account in staff_of(city.slug):
         user = ensure_user(account, ctx.report)
-        role, created = StaffRole.objects.get_or_create(
-            user=user, city=city, role=account.role, defaults={"granted_by": granted_by}
-        )
-        if created:
-            record_event(
-                role,
-                "staffrole.granted",
-                by=granted_by,
-                stream=city.audit_stream,
-                data={"user": user.pk, "email": user.email, "role": account.role},
-            )
-            ctx.report.count(role)
-        forget_roles(user)
+        if not StaffRole.objects.filter(user=user, city=city, role=account.role).exists():
+            ctx.report.count(grant_role(city=city, user=user, role=account.role, by=granted_by))
         ctx.staff[account.role] = user
 
 
