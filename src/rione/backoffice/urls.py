@@ -64,6 +64,7 @@ call_urls = [
 programme_urls = [
     path("", programmes.programme_edit, name="programme_edit"),
     path("pubblica/", programmes.programme_publish, name="programme_publish"),
+    path("storia/", programmes.programme_history, name="programme_history"),
     path("ritira/", programmes.programme_unpublish, name="programme_unpublish"),
     path("fasi/nuova/", programmes.stage_form, name="stage_create"),
     path("fasi/<int:stage_pk>/", programmes.stage_form, name="stage_edit"),

@@ -213,3 +213,21 @@ def test_history_lists_events_newest_first_with_changes(client_for, manager, cit
     assert text.index("Regola di contributo · creazione") < text.index("Avviso · creazione")
     assert "Quartieri Connessi" in text
     assert manager.email in text or str(manager) in text
+
+
+def test_the_programme_history_lists_its_changes(client_for, manager, city):
+    from rione.programmes.services import create_programme, update_programme
+
+    programme = create_programme(
+        city=city, by=manager, values={"title": "Quartieri al centro", "slug": "qac", "summary": "S"}
+    )
+    update_programme(programme=programme, by=manager, values={"title": "Quartieri al centro 2"})
+
+    response = client_for(manager).get(
+        reverse("backoffice:programme_history", args=[city.slug, programme.pk])
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Quartieri al centro 2" in body
+    assert body.count("<tr") >= 3  # header row plus the two events

@@ -67,6 +67,7 @@ MATRIX: dict[str, Case] = {
     "programme_create": Case("get", MANAGERS, c),
     "programme_edit": Case("get", MANAGERS, obj("programme")),
     "programme_publish": Case("post", MANAGERS, obj("programme")),
+    "programme_history": Case("get", MANAGERS, obj("programme")),
     "programme_unpublish": Case("post", MANAGERS, obj("programme")),
     "stage_create": Case("get", MANAGERS, obj("programme")),
     "stage_edit": Case("get", MANAGERS, lambda w: [w.city.slug, w.programme.pk, w.stage.pk]),

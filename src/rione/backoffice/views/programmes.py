@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rione.core.http import AuthenticatedHttpRequest
+from rione.core.models import AuditEvent
 from rione.core.permissions import access
 from rione.programmes import services
 from rione.programmes.models import Programme, Stage
@@ -15,6 +16,7 @@ from rione.territory.models import City
 
 from ..forms import ProgrammeForm, StageForm
 from .base import city_view, paginate, render_form, require, run_action, run_service, saved
+from .history import event_rows
 
 
 def _programme(request: AuthenticatedHttpRequest, city: City, pk: int, perm: str) -> Programme:
@@ -195,3 +197,23 @@ def stage_delete(
         _("Fase eliminata."),
     )
     return redirect("backoffice:programme_edit", city.slug, pk)
+
+
+@city_view()
+def programme_history(request: AuthenticatedHttpRequest, city: City, pk: int) -> HttpResponse:
+    programme = _programme(request, city, pk, "core.view_audit")
+    events = AuditEvent.objects.filter(stream=programme.audit_stream).order_by("-seq")
+    page = paginate(request, events.select_related("actor"))
+    return render(
+        request,
+        "backoffice/programme_history.html",
+        {
+            "city": city,
+            "programme": programme,
+            "nav": "programmes",
+            "title": _("Storia: %(programme)s") % {"programme": programme.title},
+            "crumbs": [*_list_crumbs(city), (programme.title, ""), (_("Storia"), "")],
+            "page": page,
+            "events": event_rows(page.object_list),
+        },
+    )
