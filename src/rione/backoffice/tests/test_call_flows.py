@@ -230,4 +230,5 @@ def test_the_programme_history_lists_its_changes(client_for, manager, city):
     assert response.status_code == 200
     body = response.content.decode()
     assert "Quartieri al centro 2" in body
-    assert body.count("<tr") >= 3  # header row plus the two events
+    assert body.count('<li class="card card-bg mb-3">') == 2  # created, then renamed
+    assert "programme.updated" in body or "Quartieri al centro</td>" in body
