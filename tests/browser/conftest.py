@@ -1,7 +1,18 @@
-"""Headless Chromium (Debian's, never a downloaded one) driven by Playwright against live_server."""
+"""Headless Chromium (Debian's, never a downloaded one) driven by Playwright against a live server.
 
+Two ways to get a server:
+
+- ``page`` / ``phone_page`` use pytest-django's ``live_server``: each test gets an empty
+  database (``transactional_db``) and builds what it needs.
+- ``demo_page`` / ``demo_phone_page`` use ``demo_site``: a server of the test module with the
+  demo data (Napoli iQ, Milano Quartieri Connessi) loaded once for the module. The tests that
+  use it only read; the database is flushed when the module ends, as ``transactional_db`` would.
+"""
+
+import io
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,12 +28,21 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 15000
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+        if "demo_site" in getattr(item, "fixturenames", ()) and not item.get_closest_marker(
+            "django_db"
+        ):
+            # pytest-django creates the test database only for the tests that declare it;
+            # without this a run of demo_site tests alone would use the real database.
+            item.add_marker(pytest.mark.django_db)
 
 
 @pytest.fixture(scope="session")
@@ -40,31 +60,89 @@ def chromium_browser():
         browser.close()
 
 
-@pytest.fixture
-def page(chromium_browser, live_server):
-    context = chromium_browser.new_context(
-        locale="it-IT", timezone_id="Europe/Rome", base_url=live_server.url
+def open_page(browser, base_url: str, *, phone: bool = False):
+    """A fresh context (no cookies, Italian locale, Rome time) and its page."""
+    device = {"viewport": PHONE, "is_mobile": True, "has_touch": True} if phone else {}
+    context = browser.new_context(
+        locale="it-IT",
+        timezone_id="Europe/Rome",
+        base_url=base_url,
+        **({"viewport": DESKTOP} | device),
     )
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+@pytest.fixture
+def page(chromium_browser, live_server):
+    page = open_page(chromium_browser, live_server.url)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
 def phone_page(chromium_browser, live_server):
-    context = chromium_browser.new_context(
-        locale="it-IT",
-        timezone_id="Europe/Rome",
-        base_url=live_server.url,
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    page = open_page(chromium_browser, live_server.url, phone=True)
     yield page
-    context.close()
+    page.context.close()
+
+
+def _is_test_database() -> bool:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return connection.is_in_memory_db()
+    return str(connection.settings_dict["NAME"]).startswith("test_")
+
+
+@pytest.fixture(scope="module")
+def demo_site(chromium_browser, django_db_setup, django_db_blocker) -> Iterator[str]:
+    """The URL of a live server whose database holds the demo data, for one test module.
+
+    Loading once per module instead of once per test keeps the suite fast; it is safe because
+    the tests that use it only read. The server is this fixture's own (pytest-django's
+    ``live_server`` would pull in ``transactional_db``, which empties the database after every
+    test). The data is committed before the tests start; each test still runs inside
+    pytest-django's ``django_db`` transaction (added at collection), which is what makes
+    pytest-django create the test database. At the end the database is flushed, the same
+    clean-up ``transactional_db`` does.
+    """
+    from django.core.management import call_command
+    from django.test import modify_settings, override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    from rione.demo.loader import load_demo
+
+    fast_hasher = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock():
+        if not _is_test_database():
+            pytest.fail("demo_site refuses to load the demo data into a non-test database")
+        try:
+            with override_settings(PASSWORD_HASHERS=fast_hasher):
+                load_demo()
+            server = LiveServer("localhost")
+            try:
+                with modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
+                    yield server.url
+            finally:
+                server.stop()
+        finally:
+            call_command("flush", interactive=False, verbosity=0, stdout=io.StringIO())
+
+
+@pytest.fixture
+def demo_page(chromium_browser, demo_site):
+    page = open_page(chromium_browser, demo_site)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def demo_phone_page(chromium_browser, demo_site):
+    page = open_page(chromium_browser, demo_site, phone=True)
+    yield page
+    page.context.close()
 
 
 def assert_accessible(page, *, context: str = "") -> None:
