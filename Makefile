@@ -44,14 +44,14 @@ test: install-test
 	$(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
 
 lint: install-test
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
 	DEBUG=1 $(VENV)/bin/mypy src
 	SECRET_KEY=lint-only-key-0123456789abcdefghijklmnopqrstuvwxyz0123 $(MANAGE) makemigrations --check --dry-run
 
 messages: install-test
-	cd src/rione && DEBUG=1 ../../$(MANAGE) makemessages -l en --no-obsolete --ignore "*/tests/*"
-	cd src/rione && DEBUG=1 ../../$(MANAGE) compilemessages
+	cd src/rione && DEBUG=1 ../../$(PY) ../../manage.py makemessages -l en --no-obsolete --ignore "tests/*" --ignore "*/tests/*"
+	cd src/rione && DEBUG=1 ../../$(PY) ../../manage.py compilemessages -l en
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache

@@ -219,7 +219,9 @@ def test_the_programme_history_lists_its_changes(client_for, manager, city):
     from rione.programmes.services import create_programme, update_programme
 
     programme = create_programme(
-        city=city, by=manager, values={"title": "Quartieri al centro", "slug": "qac", "summary": "S"}
+        city=city,
+        by=manager,
+        values={"title": "Quartieri al centro", "slug": "qac", "summary": "S"},
     )
     update_programme(programme=programme, by=manager, values={"title": "Quartieri al centro 2"})
 

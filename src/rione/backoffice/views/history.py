@@ -139,10 +139,10 @@ def changes_of(event: AuditEvent) -> list[dict[str, str]]:
     return rows
 
 
-def action_label(event: AuditEvent) -> str:
-    model = _model(event.object_type)
-    subject = str(model._meta.verbose_name) if model is not None else event.object_type
-    verb = event.action.rsplit(".", 1)[-1]
+def action_label(object_type: str, action: str) -> str:
+    model = _model(object_type)
+    subject = str(model._meta.verbose_name) if model is not None else object_type
+    verb = action.rsplit(".", 1)[-1]
     return f"{subject.capitalize()} · {VERBS.get(verb, verb)}"
 
 
@@ -152,7 +152,7 @@ def event_rows(events: Iterable[AuditEvent]) -> list[dict[str, Any]]:
             "event": event,
             "at": event.at.astimezone(clock.ROME),
             "who": event.actor_label or _("sistema"),
-            "action": action_label(event),
+            "action": action_label(event.object_type, event.action),
             "object": event.object_repr,
             "changes": changes_of(event),
         }
@@ -163,15 +163,19 @@ def event_rows(events: Iterable[AuditEvent]) -> list[dict[str, Any]]:
 class AuditFilterForm(forms.Form):
     azione = forms.ChoiceField(label=gettext_lazy("azione"), required=False)
 
-    def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "azione", [("", _("Tutte")), *((a, a) for a in actions)])
+        labels = sorted(
+            {action: action_label(kind, action) for kind, action in actions}.items(),
+            key=lambda choice: choice[1],
+        )
+        set_choices(self, "azione", [("", _("Tutte")), *labels])
 
 
 @city_view("core.view_audit")
 def audit_log(request: AuthenticatedHttpRequest, city: City) -> HttpResponse:
     events = AuditEvent.objects.filter(city_id=city.pk)
-    actions = list(events.order_by("action").values_list("action", flat=True).distinct())
+    actions = list(events.order_by().values_list("object_type", "action").distinct())
     form = AuditFilterForm(request.GET or None, actions=actions)
     if form.is_valid() and form.cleaned_data["azione"]:
         events = events.filter(action=form.cleaned_data["azione"])

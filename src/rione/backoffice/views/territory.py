@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from rione.core.http import AuthenticatedHttpRequest
@@ -259,7 +259,7 @@ def neighbourhood_list(request: AuthenticatedHttpRequest, city: City) -> HttpRes
         title=_("Quartieri"),
         page=page,
         rows=rows,
-        headers=[_("Nome"), _("Municipalità"), _("Area bersaglio")],
+        headers=[_("Nome"), pgettext("una sola", "Municipalità"), _("Area bersaglio")],
         create_url=reverse("backoffice:neighbourhood_create", args=[city.slug]),
         create_label=_("Nuovo quartiere"),
     )
