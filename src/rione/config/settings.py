@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rione.core",
     "rione.territory",
     "rione.programmes",
+    "rione.applicants",
     "rione.portal",
     "rione.backoffice",
     "rione.api",
@@ -190,6 +191,10 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The version of the privacy notice in force: a new value asks every user to accept it again.
+PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2025-01")
+# Informal groups need at least this many named members unless a call asks for another number.
+INFORMAL_GROUP_MIN_MEMBERS = int(os.environ.get("INFORMAL_GROUP_MIN_MEMBERS", 3))
 CALL_DOCUMENT_MAX_BYTES = int(os.environ.get("CALL_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
 
 # E-mail

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/", include("rione.api.urls")),
     path("gestione/", include("rione.backoffice.urls")),
+    path("area-personale/", include("rione.applicants.urls")),
     *root_urlpatterns,  # sitemap.xml, robots.txt: outside the "portal" namespace
     path("", include("rione.portal.urls")),
 ]

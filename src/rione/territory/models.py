@@ -19,6 +19,7 @@ RESERVED_CITY_SLUGS = frozenset(
         "accessibilita",
         "admin",
         "api",
+        "area-personale",
         "cerca",
         "documenti",
         "gestione",
