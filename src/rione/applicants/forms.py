@@ -14,6 +14,7 @@ from rione.applicants.models import (
     Organisation,
     Person,
 )
+from rione.applicants.validators import normalise_code, validate_person_cf
 from rione.backoffice.forms import DateInput, ServiceModelForm, VersionedForm
 
 CF_HELP = _("16 caratteri, come sulla tessera sanitaria.")
@@ -36,6 +37,12 @@ class ProfileForm(VersionedForm):
         self.fields["language"].initial = language
         if not needs_consent:
             del self.fields["privacy"]
+
+    def clean_codice_fiscale(self) -> str:
+        """Checked here too, so that a wrong code shows together with the other errors."""
+        value = normalise_code(self.cleaned_data.get("codice_fiscale", ""))
+        validate_person_cf(value)
+        return value
 
 
 class OrganisationForm(VersionedForm):

@@ -300,3 +300,25 @@ def test_invitation_accept_flow(client, team):
     )
     response = client.post(url, follow=True)
     assert "L'invito è già stato accettato." in html.unescape(response.content.decode())
+
+
+def test_the_profile_form_shows_a_wrong_tax_code_together_with_the_other_errors(client, db):
+    from rione.core.tests.factories import UserFactory
+
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.post(
+        reverse("applicants:profile"),
+        {
+            "first_name": "Maria",
+            "last_name": "Rossi",
+            "codice_fiscale": "RSSMRA80A01F839",
+            "language": "it",
+        },
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "16 caratteri (ne hai scritti 15)" in str(errors["codice_fiscale"])
+    assert "privacy" in errors
