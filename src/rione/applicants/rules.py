@@ -10,6 +10,7 @@ from rione.applicants.models import (
     Organisation,
     OrganisationMembership,
 )
+from rione.core.models import User
 from rione.core.permissions import AnyUser
 
 
@@ -31,7 +32,11 @@ def is_signed_in(user: AnyUser) -> bool:
 
 @rules.predicate
 def is_self(user: AnyUser, other: Any = None) -> bool:
-    return bool(user.is_authenticated and other is not None and other.pk == user.pk)
+    """``other`` is the user's own account, or a record of theirs (e.g. their Person profile)."""
+    if not user.is_authenticated or other is None:
+        return False
+    owner_id = other.pk if isinstance(other, User) else getattr(other, "user_id", None)
+    return bool(owner_id == user.pk)
 
 
 @rules.predicate

@@ -453,3 +453,22 @@ def test_only_the_contact_changes_the_group(team):
     member = GroupMemberFactory(group=team.group)
     with pytest.raises(PermissionDenied):
         services.remove_group_member(member=member, by=team.stranger, min_members=0)
+
+
+def test_the_profile_rule_looks_at_the_owner_not_at_matching_ids():
+    # given two people whose Person and User ids differ
+    first, second = UserFactory(), UserFactory()
+    services.save_profile(
+        user=second,
+        by=second,
+        values={
+            "first_name": "Ada",
+            "last_name": "Neri",
+            "codice_fiscale": "RSSMRA85T10A562S",
+            "phone": "",
+        },
+    )
+    person = second.person
+    # then the owner may change it and the other may not, whatever the ids
+    assert second.has_perm("applicants.change_profile", person)
+    assert not first.has_perm("applicants.change_profile", person)
