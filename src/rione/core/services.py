@@ -1,7 +1,6 @@
 """Use cases of the staff: roles in a city and invitations to take one."""
 
-import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 
 from django.conf import settings
@@ -17,12 +16,11 @@ from django.utils.translation import gettext_lazy
 from rione.core import clock
 from rione.core.audit import record_event
 from rione.core.errors import DomainError
+from rione.core.invitations import INVITATION_VALIDITY, new_token, refusal_reason
 from rione.core.models import Invitation, Role, StaffRole, User
 from rione.core.permissions import ensure_perm, forget_roles
 from rione.core.tasks import send_email
 from rione.territory.models import City
-
-INVITATION_VALIDITY = timedelta(days=14)
 
 
 class InvitationNotUsable(DomainError):
@@ -61,20 +59,20 @@ class LastCityAdmin(DomainError):
     )
 
 
+REFUSALS: dict[str, type[InvitationNotUsable]] = {
+    "revoked": InvitationRevoked,
+    "used": InvitationUsed,
+    "expired": InvitationExpired,
+    "wrong_user": InvitationWrongUser,
+}
+
+
 def invitation_problem(
     invitation: Invitation, *, user: User | None, at: datetime | None = None
 ) -> InvitationNotUsable | None:
     """Why ``user`` cannot accept ``invitation`` now, or None when they can."""
-    moment = clock.resolve(at)
-    if invitation.revoked_at is not None:
-        return InvitationRevoked()
-    if invitation.accepted_at is not None:
-        return InvitationUsed()
-    if invitation.expires_at <= moment:
-        return InvitationExpired()
-    if user is not None and user.email.strip().lower() != invitation.email.strip().lower():
-        return InvitationWrongUser()
-    return None
+    reason = refusal_reason(invitation, user=user, at=at)
+    return REFUSALS[reason]() if reason else None
 
 
 def _invitation_mail(invitation: Invitation) -> tuple[str, str]:
@@ -116,7 +114,7 @@ def invite_staff(
         email=email,
         city=city,
         role=role,
-        token=secrets.token_urlsafe(32),
+        token=new_token(),
         invited_by=by,
         expires_at=moment + INVITATION_VALIDITY,
     )

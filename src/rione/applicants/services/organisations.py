@@ -1,8 +1,7 @@
 """Organisations, the people who act for them, and invitations to join them."""
 
-import secrets
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -27,6 +26,7 @@ from rione.applicants.validators import normalise_code
 from rione.core import clock
 from rione.core.audit import record_event, snapshot
 from rione.core.errors import DomainError
+from rione.core.invitations import INVITATION_VALIDITY, new_token, refusal_reason
 from rione.core.models import User
 from rione.core.permissions import ensure_perm
 from rione.core.records import update_record
@@ -47,7 +47,6 @@ ORGANISATION_FIELDS = frozenset(
     }
 )
 CODE_FIELDS = ("codice_fiscale", "partita_iva", "legal_rep_cf")
-INVITATION_VALIDITY = timedelta(days=14)
 
 
 class InvitationNotUsable(DomainError):
@@ -153,20 +152,20 @@ def update_organisation(
     )
 
 
+REFUSALS: dict[str, type[InvitationNotUsable]] = {
+    "revoked": InvitationRevoked,
+    "used": InvitationUsed,
+    "expired": InvitationExpired,
+    "wrong_user": InvitationWrongUser,
+}
+
+
 def invitation_problem(
     invitation: MembershipInvitation, *, user: User | None, at: datetime | None = None
 ) -> InvitationNotUsable | None:
     """Why ``user`` cannot accept ``invitation`` now, or None when they can."""
-    moment = clock.resolve(at)
-    if invitation.revoked_at is not None:
-        return InvitationRevoked()
-    if invitation.accepted_at is not None:
-        return InvitationUsed()
-    if invitation.expires_at <= moment:
-        return InvitationExpired()
-    if user is not None and user.email.strip().lower() != invitation.email.strip().lower():
-        return InvitationWrongUser()
-    return None
+    reason = refusal_reason(invitation, user=user, at=at)
+    return REFUSALS[reason]() if reason else None
 
 
 def _invitation_mail(invitation: MembershipInvitation) -> tuple[str, str]:
@@ -213,7 +212,7 @@ def invite_member(
         organisation=organisation,
         email=email,
         role=role,
-        token=secrets.token_urlsafe(32),
+        token=new_token(),
         invited_by=by,
         expires_at=moment + INVITATION_VALIDITY,
     )
