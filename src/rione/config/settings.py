@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "rione.territory",
     "rione.programmes",
     "rione.applicants",
+    "rione.applications",
     "rione.portal",
     "rione.backoffice",
     "rione.api",
@@ -196,6 +197,11 @@ PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION", "2025-01")
 # Informal groups need at least this many named members unless a call asks for another number.
 INFORMAL_GROUP_MIN_MEMBERS = int(os.environ.get("INFORMAL_GROUP_MIN_MEMBERS", 3))
 CALL_DOCUMENT_MAX_BYTES = int(os.environ.get("CALL_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
+# Attachments of a proposal: a limit per file and one for all the files of a proposal.
+PROPOSAL_FILE_MAX_BYTES = int(os.environ.get("PROPOSAL_FILE_MAX_BYTES", 10 * 1024 * 1024))
+PROPOSAL_FILES_MAX_BYTES = int(os.environ.get("PROPOSAL_FILES_MAX_BYTES", 50 * 1024 * 1024))
+# Drafts not yet submitted get a reminder this many days before the deadline.
+PROPOSAL_REMINDER_DAYS = (3, 1)
 
 # E-mail
 EMAIL_BACKEND = os.environ.get(
