@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/", include("rione.api.urls")),
     path("gestione/", include("rione.backoffice.urls")),
     path("area-personale/", include("rione.applicants.urls")),
+    path("", include("rione.applications.urls")),
     *root_urlpatterns,  # sitemap.xml, robots.txt: outside the "portal" namespace
     path("", include("rione.portal.urls")),
 ]

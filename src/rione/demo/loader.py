@@ -18,7 +18,8 @@ from django.utils.text import slugify
 from rione.core import clock
 from rione.core.models import Role, StaffRole, User
 from rione.core.services import grant_role
-from rione.demo.accounts import ACCOUNTS, PASSWORD, SUPERUSER, staff_of
+from rione.demo.applicant import ensure_demo_applicant
+from rione.demo.accounts import ACCOUNTS, APPLICANT, PASSWORD, SUPERUSER, staff_of
 from rione.demo.data_milano import MILANO
 from rione.demo.data_napoli import NAPOLI
 from rione.demo.specs import (
@@ -465,5 +466,7 @@ def load_demo(*, now: datetime | None = None) -> LoadReport:
         load_city(spec, superuser=superuser, now=moment, report=report)
     for account in ACCOUNTS:
         if account.role != SUPERUSER and not account.city_slug:
-            ensure_user(account, report)
+            user = ensure_user(account, report)
+            if account.role == APPLICANT:
+                ensure_demo_applicant(user, now=moment)
     return report
