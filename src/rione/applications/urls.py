@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 from rione.applications import views
+from rione.applications.views_tokens import token_urlpatterns
 
 app_name = "applications"
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("area-personale/quesiti/", views.questions, name="questions"),
     path("area-personale/quesiti/nuovo/<int:call_pk>/", views.ask, name="ask"),
     path("area-personale/sessione/", views.keep_alive, name="keep_alive"),
+    path("area-personale/", include(token_urlpatterns)),
     path(
         "<slug:city_slug>/bandi/<slug:call_slug>/verifica-ricevuta/",
         views.verify_receipt,
