@@ -41,9 +41,12 @@ def test_sign_up_asks_to_confirm_the_address_before_the_personal_area(client, se
     client.post("/" + path)
     assert EmailAddress.objects.get(user=user).verified
 
-    assert client.post(
-        reverse("account_login"), {"login": "volontaria@example.org", "password": PASSWORD}
-    ).status_code == 302
+    assert (
+        client.post(
+            reverse("account_login"), {"login": "volontaria@example.org", "password": PASSWORD}
+        ).status_code
+        == 302
+    )
     assert client.get(reverse("applicants:home")).status_code == 200
 
 
@@ -53,7 +56,9 @@ def test_repeated_failed_logins_are_slowed_down_even_with_the_right_password(cli
     user.save()
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     for _attempt in range(5):
-        response = client.post(reverse("account_login"), {"login": user.email, "password": "sbagliata"})
+        response = client.post(
+            reverse("account_login"), {"login": user.email, "password": "sbagliata"}
+        )
         assert response.status_code == 200
     refused = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     assert refused.status_code in {200, 429}
@@ -64,7 +69,9 @@ def test_repeated_failed_logins_are_slowed_down_even_with_the_right_password(cli
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
-def test_two_factor_is_optional_for_applicants_and_offered_in_the_personal_area(client_for, settings):
+def test_two_factor_is_optional_for_applicants_and_offered_in_the_personal_area(
+    client_for, settings
+):
     settings.REQUIRE_STAFF_MFA = True
     applicant = UserFactory()
     client = client_for(applicant)

@@ -1,10 +1,16 @@
-"""The public, read-only REST API: cities, programmes, calls and sites. Thin endpoints over selectors."""
+"""The REST API: public reads of cities, programmes, calls and sites (thin endpoints over
+selectors), and the applicant endpoints of ``rione.applications.api`` under /applicant/.
 
+Every error is mapped to ``{"code": ..., "message": ...}`` here, in one place.
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, NinjaAPI, Query
-from ninja.errors import ValidationError
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from rione.api import selectors
@@ -23,6 +29,8 @@ from rione.api.schemas import (
     SiteFilters,
     SiteOut,
 )
+from rione.applications.api import router as applicant_router
+from rione.applications.services import NotReadyToSubmit
 from rione.core import clock
 from rione.core.errors import DomainError
 from rione.programmes.models import Call, FaqEntry, Lot, Programme
@@ -30,7 +38,8 @@ from rione.territory import selectors as territory_selectors
 from rione.territory.models import City, Site
 
 DESCRIPTION = """
-Public, read-only data of the programmes that cities run on rione. No authentication.
+Public, read-only data of the programmes that cities run on rione: no authentication.
+Under `/applicant/`, the endpoints applicants use for their own proposals (see the end).
 
 **Pagination.** Every list takes `limit` (default 50, at most 200) and `offset`
 (default 0) and answers `{"items": [...], "count": <total rows>}`.
@@ -48,6 +57,37 @@ The `state` of a call is its phase now, by the platform clock.
 
 **Errors** are `{"code": ..., "message": ...}` with the message in the request's
 language (Italian by default): 404 `not_found`, 422 `invalid_filter` or `invalid_request`.
+
+## Applicant endpoints (`/api/applicant/`)
+
+A person's own proposals, step by step up to the receipt, through the same rules and
+with the same messages as the pages of the personal area.
+
+**Authentication.** Either the browser session of the site (send the `csrftoken` cookie's
+value in the `X-CSRFToken` header of every POST, PUT and DELETE), or a personal token
+created in the personal area ("Token per l'API") and sent as
+`Authorization: Bearer <token>`; tokens need no CSRF header, expire after a year and can
+be revoked at any time. Without either: **401** `unauthorized`.
+
+**Steps.** `GET /applicant/proposals/{id}` gives every section with its `revision`. Each
+`PUT` of a step replaces the whole step and must carry the `revision` it was read with;
+when someone saved the step in the meantime the answer is **409** `step_conflict` and
+nothing is stored. A step may be saved incomplete; `GET .../validate` lists what still
+stops the submission. Amounts and quantities are sent as decimal strings (`"1500.00"`).
+
+**Errors of the applicant endpoints.**
+- 401 `unauthorized`; 403 `csrf_failed` (session without a valid CSRF header).
+- 404 `not_found`: the proposal (or receipt, partner, file) does not exist **or** is not
+  yours; a draft is never visible to city staff.
+- 403 `forbidden`: you may see the proposal but not do this (e.g. a member who is not the
+  legal representative or a delegate cannot submit or withdraw).
+- 422 `invalid`: a value cannot be right, or an id in the body (sector, neighbourhood,
+  target group, cost category, lot, organisation, group, document, partner) does not
+  exist; `errors` holds the messages by field (`__all__` for the step as a whole).
+  Nothing is stored. 422 `invalid_request`: the body does not match the schema.
+- 409 with the rule broken: `step_conflict`, `call_not_open` (before opening or after the
+  deadline), `proposal_locked` (submitted: reopen it first), `invalid_transition`,
+  `not_ready_to_submit` (with `problems`, the list of what is missing).
 """
 
 
@@ -68,6 +108,47 @@ INVALID = {422: ErrorOut}
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(
         request, {"code": exc.code, "message": str(exc.message)}, status=exc.status
+    )
+
+
+@api.exception_handler(NotReadyToSubmit)
+def on_not_ready(request: HttpRequest, exc: NotReadyToSubmit) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"code": exc.code, "message": str(exc.message), "problems": exc.problems},
+        status=exc.status,
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def on_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    """A value a service refused: its messages by field, as the pages show them."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+    return api.create_response(
+        request,
+        {
+            "code": "invalid",
+            "message": " ".join(m for messages in errors.values() for m in messages),
+            "errors": errors,
+        },
+        status=422,
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"code": "forbidden", "message": str(_("Non hai i permessi per questa operazione."))},
+        status=403,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    message = _("Accedi al sito oppure invia un token personale (Authorization: Bearer …).")
+    return api.create_response(
+        request, {"code": "unauthorized", "message": str(message)}, status=401
     )
 
 
@@ -174,3 +255,8 @@ def list_sites(request: HttpRequest, filters: Query[SiteFilters]) -> QuerySet[Si
     return territory_selectors.list_public_sites(
         city_slug=filters.city, neighbourhood_slug=filters.neighbourhood
     )
+
+
+# Applicants
+
+api.add_router("/applicant/", applicant_router)

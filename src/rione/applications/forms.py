@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from rione.applicants.models import InformalGroup, OrganisationMembership
@@ -18,19 +19,29 @@ from rione.applications.services import IDEA_FIELDS, LineInput
 from rione.backoffice.forms import ServiceModelForm
 from rione.core.models import User
 from rione.core.uploads import ACCEPTED_LABEL
-from rione.programmes.models import Call, ExtraQuestion, QuestionKind
+from rione.programmes.models import Call, ExtraQuestion, Lot, QuestionKind
 from rione.territory.models import CostCategory, Neighbourhood, Sector, TargetGroup
 
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+(,\d*)?$")
+_GROUPED_EN = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$")
 
 
 def parse_amount(text: str) -> Decimal:
-    """Read an amount as people type it: "1.250,50", "1250,50", "1250.50", "€ 1 250"."""
+    """Read an amount as people type it: "1.250,50", "1250,50", "1250.50", "€ 1 250".
+
+    In English, "1,250" (commas every three digits) is one thousand two hundred and fifty.
+    """
     value = text.replace("€", "").replace(" ", "").replace("\u00a0", "").strip()
     if _GROUPED.match(value):
         value = value.replace(".", "")
+    elif (get_language() or "it").startswith("en") and _GROUPED_EN.match(value):
+        value = value.replace(",", "")
     if "," in value and "." in value:
-        value = value.replace(".", "") if value.rfind(",") > value.rfind(".") else value.replace(",", "")
+        value = (
+            value.replace(".", "")
+            if value.rfind(",") > value.rfind(".")
+            else value.replace(",", "")
+        )
     value = value.replace(",", ".")
     try:
         number = Decimal(value)
@@ -59,16 +70,15 @@ class AmountField(forms.Field):
         if number < 0:
             raise ValidationError(_("L'importo non può essere negativo."))
         if number != number.quantize(Decimal(1).scaleb(-self.places)):
-            raise ValidationError(
-                _("Al massimo %(n)d cifre decimali.") % {"n": self.places}
-            )
+            raise ValidationError(_("Al massimo %(n)d cifre decimali.") % {"n": self.places})
         if number >= Decimal("1e11"):
             raise ValidationError(_("L'importo è troppo grande."))
         return number
 
     def prepare_value(self, value: Any) -> Any:
+        """Decimals shown the Italian way, 1.250,50, which ``parse_amount`` reads back."""
         if isinstance(value, Decimal):
-            return f"{value:.{self.places}f}".replace(".", ",")
+            return f"{value:,.{self.places}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
         return value
 
 
@@ -96,9 +106,11 @@ class ApplicantStepForm(StepForm):
     is_network = forms.BooleanField(
         label=_("L'ente presenta la proposta come capofila di una rete di partenariato"),
         required=False,
-        help_text=_("Potrai indicare i partner, il ruolo e le risorse di ciascuno e caricare le lettere di impegno."),
+        help_text=_(
+            "Potrai indicare i partner, il ruolo e le risorse di ciascuno e caricare le lettere di impegno."
+        ),
     )
-    lot = forms.ModelChoiceField(label=_("lotto"), queryset=None, required=False)  # type: ignore[arg-type]
+    lot = forms.ModelChoiceField(label=_("lotto"), queryset=Lot.objects.none(), required=False)
 
     def __init__(self, *args: Any, user: User, call: Call, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -134,25 +146,39 @@ class IdeaStepForm(StepForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("In poche righe: che cosa fate, dove, per chi."),
     )
-    sector = forms.ModelChoiceField(label=_("settore"), queryset=None, required=False)  # type: ignore[arg-type]
+    sector = forms.ModelChoiceField(
+        label=_("settore"), queryset=Sector.objects.none(), required=False
+    )
     neighbourhoods = forms.ModelMultipleChoiceField(
         label=_("quartieri"),
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Neighbourhood.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Solo i quartieri ammessi dall'avviso."),
     )
     problem = forms.CharField(
-        label=_("problema o bisogno"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("problema o bisogno"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     solution = forms.CharField(
-        label=_("soluzione proposta"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("soluzione proposta"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     innovation = forms.CharField(
-        label=_("elementi di innovazione"), max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("elementi di innovazione"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     impact = forms.CharField(
-        label=_("impatto atteso"), max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("impatto atteso"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     sustainability = forms.CharField(
         label=_("sostenibilità dopo il contributo"),
@@ -169,7 +195,7 @@ class IdeaStepForm(StepForm):
         self.fields["neighbourhoods"].queryset = (  # type: ignore[attr-defined]
             eligible if eligible.exists() else Neighbourhood.objects.filter(city_id=call.city_id)
         ).select_related("district")
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             if isinstance(field, forms.CharField) and field.max_length:
                 field.widget.attrs["data-counter"] = str(field.max_length)
 
@@ -202,7 +228,9 @@ class TargetsStepForm(StepForm):
 
 
 class BudgetLineForm(forms.Form):
-    cost_category = forms.ModelChoiceField(label=_("voce di costo"), queryset=None, required=False)  # type: ignore[arg-type]
+    cost_category = forms.ModelChoiceField(
+        label=_("voce di costo"), queryset=CostCategory.objects.none(), required=False
+    )
     description = forms.CharField(label=_("descrizione"), max_length=300, required=False)
     quantity = AmountField(label=_("quantità"), required=False)
     unit_cost = AmountField(label=_("costo unitario (€)"), required=False)
@@ -214,7 +242,9 @@ class BudgetLineForm(forms.Form):
         )
         for name, field in self.fields.items():
             if name != "DELETE":
-                field.widget.attrs["class"] = "form-select" if name == "cost_category" else "form-control"
+                field.widget.attrs["class"] = (
+                    "form-select" if name == "cost_category" else "form-control"
+                )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -237,13 +267,18 @@ class BudgetLineForm(forms.Form):
         )
 
 
-class BaseBudgetLineFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class BaseBudgetLineFormSet(forms.BaseFormSet[BudgetLineForm]):
     def lines(self) -> list[LineInput]:
         return [line for form in self.forms if (line := form.line()) is not None]
 
 
 BudgetLineFormSet = forms.formset_factory(
-    BudgetLineForm, formset=BaseBudgetLineFormSet, extra=2, can_delete=True, max_num=100, absolute_max=100
+    BudgetLineForm,
+    formset=BaseBudgetLineFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=100,
+    absolute_max=100,
 )
 
 
@@ -251,23 +286,33 @@ class BudgetStepForm(StepForm):
     requested_grant = AmountField(
         label=_("contributo richiesto (€)"),
         required=False,
-        help_text=_("La parte del costo totale che chiedi alla città; il resto è il tuo cofinanziamento."),
+        help_text=_(
+            "La parte del costo totale che chiedi alla città; il resto è il tuo cofinanziamento."
+        ),
     )
 
 
 def question_field(question: ExtraQuestion) -> forms.Field:
-    common: dict[str, Any] = {"label": question.text, "required": False, "help_text": question.help_text}
+    common: dict[str, Any] = {
+        "label": question.text,
+        "required": False,
+        "help_text": question.help_text,
+    }
     if question.kind == QuestionKind.YES_NO:
-        return forms.ChoiceField(
-            choices=[("", "—"), ("yes", _("Sì")), ("no", _("No"))], **common
-        )
+        return forms.ChoiceField(choices=[("", "—"), ("yes", _("Sì")), ("no", _("No"))], **common)
     if question.kind == QuestionKind.CHOICE:
         options = [line.strip() for line in question.choices.splitlines() if line.strip()]
         return forms.ChoiceField(choices=[("", "—"), *[(o, o) for o in options]], **common)
     if question.kind == QuestionKind.NUMBER:
-        return forms.CharField(max_length=30, widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common)
+        return forms.CharField(
+            max_length=30, widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common
+        )
     limit = question.max_length or (400 if question.kind == QuestionKind.SHORT_TEXT else 4000)
-    widget = forms.TextInput() if question.kind == QuestionKind.SHORT_TEXT else forms.Textarea(attrs={"rows": 5})
+    widget = (
+        forms.TextInput()
+        if question.kind == QuestionKind.SHORT_TEXT
+        else forms.Textarea(attrs={"rows": 5})
+    )
     widget.attrs["data-counter"] = str(limit)
     return forms.CharField(max_length=limit, widget=widget, **common)
 
@@ -339,9 +384,7 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Facoltativo."),
     )
-    confirm = forms.BooleanField(
-        label=_("Confermo di voler ritirare la domanda."), required=True
-    )
+    confirm = forms.BooleanField(label=_("Confermo di voler ritirare la domanda."), required=True)
 
 
 class QuestionForm(forms.Form):
@@ -355,7 +398,9 @@ class QuestionForm(forms.Form):
 
 
 class VerifyReceiptForm(forms.Form):
-    protocol_number = forms.IntegerField(label=_("numero di protocollo"), min_value=1, max_value=10**9)
+    protocol_number = forms.IntegerField(
+        label=_("numero di protocollo"), min_value=1, max_value=10**9
+    )
     sha256 = forms.RegexField(
         label=_("impronta SHA-256"),
         regex=r"^\s*[0-9a-fA-F]{64}\s*$",
@@ -367,5 +412,9 @@ class VerifyReceiptForm(forms.Form):
 
 
 def proposal_initial(proposal: Proposal) -> dict[str, Any]:
-    applicant = f"org:{proposal.organisation_id}" if proposal.organisation_id else f"group:{proposal.group_id}"
+    applicant = (
+        f"org:{proposal.organisation_id}"
+        if proposal.organisation_id
+        else f"group:{proposal.group_id}"
+    )
     return {"applicant": applicant, "is_network": proposal.is_network, "lot": proposal.lot_id}

@@ -240,6 +240,9 @@ class Target(models.Model):
             models.CheckConstraint(condition=Q(participants__gt=0), name="participants_positive"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.target_group} · {self.participants}"
+
 
 class BudgetLine(models.Model):
     """A cost: quantity × unit cost, rounded to the cent."""
@@ -259,8 +262,13 @@ class BudgetLine(models.Model):
         ordering = ["proposal", "order", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="budget_quantity_positive"),
-            models.CheckConstraint(condition=Q(unit_cost__gte=0), name="budget_unit_cost_not_negative"),
+            models.CheckConstraint(
+                condition=Q(unit_cost__gte=0), name="budget_unit_cost_not_negative"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return self.description
 
     @property
     def amount(self) -> Decimal:
@@ -276,8 +284,13 @@ class Answer(models.Model):
         verbose_name = _("risposta")
         verbose_name_plural = _("risposte")
         constraints = [
-            models.UniqueConstraint(fields=["proposal", "question"], name="one_answer_per_question"),
+            models.UniqueConstraint(
+                fields=["proposal", "question"], name="one_answer_per_question"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return self.value[:80]
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
@@ -387,6 +400,9 @@ class ProtocolCounter(models.Model):
             models.CheckConstraint(condition=Q(last_number__gte=0), name="counter_not_negative"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.call_id}: {self.last_number}"
+
 
 class ApplicantQuestion(TimeStampedModel):
     """A question an applicant asks about a call; staff answer it and may publish it as FAQ."""
@@ -426,5 +442,3 @@ class ApplicantQuestion(TimeStampedModel):
     @property
     def audit_stream(self) -> str:
         return f"call:{self.call_id}"
-
-

@@ -24,9 +24,9 @@ def _applicant_role(user: AnyUser, proposal: Any) -> str | None:
     cache: dict[int, str | None] = user.__dict__.setdefault(ROLE_ATTR, {})
     if proposal.pk not in cache:
         role: str | None = None
-        if proposal.group_id is not None:
+        if proposal.group is not None:
             role = "contact" if proposal.group.contact_id == user.pk else None
-        else:
+        elif proposal.organisation_id is not None:
             found = (
                 OrganisationMembership.objects.filter(
                     organisation_id=proposal.organisation_id, user=user

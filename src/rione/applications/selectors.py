@@ -1,18 +1,22 @@
 """Reads of proposals for pages, the API and the checks, each in a fixed number of queries."""
 
+import json
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 
-from rione.applicants.models import OrganisationMembership
+from rione.applicants.models import LegalForm, OrganisationMembership
 from rione.applications.models import (
     STANDING,
     ApplicantQuestion,
     Attachment,
     BudgetLine,
+    Partner,
     Proposal,
     ProposalStatus,
     Receipt,
+    ReceiptKind,
     Target,
 )
 from rione.core.models import User
@@ -91,7 +95,9 @@ def submitted_proposals(*, call: Call, filters: dict[str, Any] | None = None) ->
     if filters.get("q"):
         text = filters["q"]
         queryset = queryset.filter(
-            Q(title__icontains=text) | Q(organisation__name__icontains=text) | Q(group__name__icontains=text)
+            Q(title__icontains=text)
+            | Q(organisation__name__icontains=text)
+            | Q(group__name__icontains=text)
         )
     return queryset
 
@@ -122,3 +128,97 @@ def questions_of_call(*, call: Call) -> QuerySet[ApplicantQuestion]:
 
 def questions_of(*, user: User) -> QuerySet[ApplicantQuestion]:
     return ApplicantQuestion.objects.filter(asked_by=user).select_related("call__city")
+
+
+def submitted_versions(*, call: Call, filters: dict[str, Any] | None = None) -> QuerySet[Proposal]:
+    """Proposals of ``call`` ever submitted, each annotated with its latest submitted version.
+
+    The version is the latest receipt that is not a withdrawal: ``version_number`` (its
+    protocol number), ``version_issued_at`` and ``version_content`` (the canonical content,
+    parsed). Lot, kind and text filters read that version, not the working copy an applicant
+    may be editing after reopening; ``status`` filters the proposal. Filter values: ``status``
+    a ProposalStatus, ``lot`` a Lot, ``kind`` "organisation" | "network" | "group", ``q`` text
+    (title or applicant name) or a protocol number.
+    """
+    filters = filters or {}
+    latest = (
+        Receipt.objects.filter(proposal=OuterRef("pk"))
+        .exclude(kind=ReceiptKind.WITHDRAWAL)
+        .order_by("-protocol_number")
+    )
+    queryset = (
+        Proposal.objects.filter(call=call)
+        .ever_submitted()
+        .annotate(
+            version_number=Subquery(latest.values("protocol_number")[:1]),
+            version_issued_at=Subquery(latest.values("issued_at")[:1]),
+            version_content=Cast(Subquery(latest.values("content")[:1]), JSONField()),
+        )
+        .order_by("submitted_at", "pk")
+    )
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("lot") is not None:
+        queryset = queryset.filter(version_content__lot__number=filters["lot"].number)
+    kind = filters.get("kind")
+    if kind == "group":
+        queryset = queryset.filter(version_content__applicant__kind="informal_group")
+    elif kind in {"organisation", "network"}:
+        queryset = queryset.filter(
+            version_content__applicant__kind="organisation",
+            version_content__applicant__network=(kind == "network"),
+        )
+    text = (filters.get("q") or "").strip()
+    if text:
+        matches = Q(version_content__idea__title__icontains=text) | Q(
+            version_content__applicant__name__icontains=text
+        )
+        if text.isdigit():
+            matches |= Q(version_number=int(text))
+        queryset = queryset.filter(matches)
+    return queryset
+
+
+def submitted_content(*, receipt: Receipt) -> dict[str, Any]:
+    """The canonical content of a submission receipt, parsed and labelled (``with_labels``)."""
+    return with_labels(json.loads(receipt.content))
+
+
+def with_labels(content: dict[str, Any]) -> dict[str, Any]:
+    """``content`` (schema rione.proposal/1) with display labels next to its codes.
+
+    Adds ``legal_form_label`` to the applicant and ``kind_label`` to each partner, which
+    ``applications/_submitted_content.html`` shows instead of the codes. Changes ``content``
+    in place and returns it; never pass the dict whose hash a receipt holds.
+    """
+    applicant = content.get("applicant") or {}
+    legal_forms = dict(LegalForm.choices)
+    if applicant.get("legal_form") in legal_forms:
+        applicant["legal_form_label"] = str(legal_forms[applicant["legal_form"]])
+    partner_kinds = dict(Partner.Kind.choices)
+    for partner in content.get("partners") or []:
+        if partner.get("kind") in partner_kinds:
+            partner["kind_label"] = str(partner_kinds[partner["kind"]])
+    return content
+
+
+def submitted_attachment(*, proposal: Proposal, pk: int) -> Attachment | None:
+    """Attachment ``pk`` of ``proposal`` if one of its submitted versions lists it, else None."""
+    contents = proposal.receipts.exclude(kind=ReceiptKind.WITHDRAWAL).values_list(
+        "content", flat=True
+    )
+    listed = {
+        item.get("id") for text in contents for item in json.loads(text).get("attachments") or []
+    }
+    if pk not in listed:
+        return None
+    return Attachment.objects.filter(proposal=proposal, pk=pk).first()
+
+
+def questions_to_answer(*, call: Call) -> QuerySet[ApplicantQuestion]:
+    """Questions about ``call`` for staff: unanswered first (oldest first), then latest answers."""
+    return (
+        ApplicantQuestion.objects.filter(call=call)
+        .select_related("answered_by", "faq_entry")
+        .order_by(F("answered_at").desc(nulls_first=True), "created_at", "pk")
+    )

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -64,12 +65,14 @@ def area_crumbs(*more: tuple[str, str | None]) -> Crumbs:
     ]
 
 
-def proposal_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def proposal_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Resolve ``pk`` to a proposal of the user's organisations or groups (else 404)."""
 
     @login_required
     @wraps(view)
-    def wrapper(request: AuthenticatedHttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(
+        request: AuthenticatedHttpRequest, pk: int, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         proposal = access(
             request.user,
             selectors.proposal_for_review(),
@@ -85,7 +88,9 @@ def step_url(proposal: Proposal, step: str) -> str:
     return reverse("applications:step", args=[proposal.pk, step])
 
 
-def step_context(request: AuthenticatedHttpRequest, proposal: Proposal, current: str) -> dict[str, Any]:
+def step_context(
+    request: AuthenticatedHttpRequest, proposal: Proposal, current: str
+) -> dict[str, Any]:
     review = services.review_proposal(proposal)
     now = clock.now()
     call = proposal.call
@@ -115,7 +120,7 @@ def step_context(request: AuthenticatedHttpRequest, proposal: Proposal, current:
         "title": f"{Step(current).label} · {proposal}",
         "crumbs": area_crumbs(
             (str(proposal), reverse("applications:proposal", args=[proposal.pk])),
-            (Step(current).label, None),
+            (str(Step(current).label), None),
         ),
         "session_seconds": request.session.get_expiry_age(),
         "revision": services.step_revision(proposal, current),
@@ -159,7 +164,10 @@ def my_proposals(request: AuthenticatedHttpRequest) -> HttpResponse:
             "title": _("Le mie domande"),
             "page": proposals,
             "rows": rows,
-            "crumbs": [(_("Area personale"), reverse("applicants:home")), (_("Le mie domande"), None)],
+            "crumbs": [
+                (_("Area personale"), reverse("applicants:home")),
+                (_("Le mie domande"), None),
+            ],
         },
     )
 
@@ -169,11 +177,17 @@ def next_action(proposal: Proposal, now: Any) -> str:
     if proposal.status == "withdrawn":
         return _("Ritirata: nessuna azione.")
     if proposal.status == "submitted":
-        return _("Presentata. Puoi riaprirla o ritirarla fino alla scadenza.") if open_now else _("Presentata: in attesa della valutazione.")
+        return (
+            _("Presentata. Puoi riaprirla o ritirarla fino alla scadenza.")
+            if open_now
+            else _("Presentata: in attesa della valutazione.")
+        )
     if not open_now:
         return _("Non presentata entro la scadenza.")
     if proposal.status == "reopened":
-        return _("Riaperta: presenta la nuova versione entro la scadenza, altrimenti resta valida quella già presentata.")
+        return _(
+            "Riaperta: presenta la nuova versione entro la scadenza, altrimenti resta valida quella già presentata."
+        )
     return _("Bozza: completa i passi e presentala entro la scadenza.")
 
 
@@ -275,7 +289,9 @@ def idea_step(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpResp
     initial = {name: getattr(proposal, name) for name in services.IDEA_FIELDS}
     initial["neighbourhoods"] = [n.pk for n in proposal.neighbourhoods.all()]
     form = IdeaStepForm(
-        request.POST or None, call=proposal.call, initial={**initial, **_revision(proposal, Step.IDEA)}
+        request.POST or None,
+        call=proposal.call,
+        initial={**initial, **_revision(proposal, Step.IDEA)},
     )
     if request.method == "POST" and form.is_valid():
         ok, _saved_proposal = run_service(
@@ -296,13 +312,19 @@ def idea_step(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpResp
 def targets_step(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpResponse:
     current = {t.target_group_id: t.participants for t in proposal.targets.all()}
     form = TargetsStepForm(
-        request.POST or None, call=proposal.call, current=current, initial=_revision(proposal, Step.TARGETS)
+        request.POST or None,
+        call=proposal.call,
+        current=current,
+        initial=_revision(proposal, Step.TARGETS),
     )
     if request.method == "POST" and form.is_valid():
         ok, _saved_proposal = run_service(
             form,
             lambda: services.save_targets_step(
-                proposal=proposal, by=request.user, rows=form.rows(), revision=form.cleaned_data["revision"]
+                proposal=proposal,
+                by=request.user,
+                rows=form.rows(),
+                revision=form.cleaned_data["revision"],
             ),
         )
         if ok:
@@ -337,7 +359,7 @@ def budget_step(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpRe
             lambda: services.save_budget_step(
                 proposal=proposal,
                 by=request.user,
-                lines=formset.lines(),
+                lines=formset.lines(),  # type: ignore[attr-defined]
                 requested_grant=form.cleaned_data["requested_grant"],
                 revision=form.cleaned_data["revision"],
             ),
@@ -362,13 +384,19 @@ def budget_step(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpRe
 def questions_step(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpResponse:
     current = {a.question_id: a.value for a in proposal.answers.all()}
     form = QuestionsStepForm(
-        request.POST or None, call=proposal.call, current=current, initial=_revision(proposal, Step.QUESTIONS)
+        request.POST or None,
+        call=proposal.call,
+        current=current,
+        initial=_revision(proposal, Step.QUESTIONS),
     )
     if request.method == "POST" and form.is_valid():
         ok, _saved_proposal = run_service(
             form,
             lambda: services.save_answers_step(
-                proposal=proposal, by=request.user, answers=form.answers(), revision=form.cleaned_data["revision"]
+                proposal=proposal,
+                by=request.user,
+                answers=form.answers(),
+                revision=form.cleaned_data["revision"],
             ),
         )
         if ok:
@@ -414,7 +442,12 @@ def summary_step(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpR
             for problem in refusal.problems:
                 form.add_error(None, problem)
         except PermissionDenied:
-            form.add_error(None, _("Solo il legale rappresentante o un delegato dell'ente può presentare la domanda."))
+            form.add_error(
+                None,
+                _(
+                    "Solo il legale rappresentante o un delegato dell'ente può presentare la domanda."
+                ),
+            )
         except services.CallNotOpen as error:
             form.add_error(None, str(error.message))
         else:
@@ -428,7 +461,9 @@ def summary_step(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpR
         {
             "form": form,
             "submission_problems": problems,
-            "content": proposal_content(proposal, version=proposal.version + 1, declarant=request.user),
+            "content": selectors.with_labels(
+                proposal_content(proposal, version=proposal.version + 1, declarant=request.user)
+            ),
             "attachment_urls": _attachment_urls(proposal),
             "budget": services.budget_of(proposal),
         },
@@ -464,8 +499,10 @@ def upload(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpRespons
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
-        return redirect((request.POST.get("back") == "applicant" and step_url(proposal, Step.APPLICANT)) or back)
+                messages.error(request, str(error))
+        return redirect(
+            (request.POST.get("back") == "applicant" and step_url(proposal, Step.APPLICANT)) or back
+        )
     document = None
     partner = None
     if form.cleaned_data["required_document"]:
@@ -496,7 +533,9 @@ def upload(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpRespons
 
 @require_POST
 @proposal_view
-def attachment_remove(request: AuthenticatedHttpRequest, proposal: Proposal, attachment_pk: int) -> HttpResponse:
+def attachment_remove(
+    request: AuthenticatedHttpRequest, proposal: Proposal, attachment_pk: int
+) -> HttpResponse:
     attachment = get_object_or_404(Attachment, proposal=proposal, pk=attachment_pk, is_current=True)
     back = Step.APPLICANT if attachment.partner_id else Step.ATTACHMENTS
     run_action(
@@ -509,7 +548,9 @@ def attachment_remove(request: AuthenticatedHttpRequest, proposal: Proposal, att
 
 @require_GET
 @proposal_view
-def attachment(request: AuthenticatedHttpRequest, proposal: Proposal, attachment_pk: int) -> FileResponse:
+def attachment(
+    request: AuthenticatedHttpRequest, proposal: Proposal, attachment_pk: int
+) -> FileResponse:
     found = get_object_or_404(Attachment, proposal=proposal, pk=attachment_pk)
     response = FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name)
     response["Content-Type"] = found.content_type
@@ -526,13 +567,15 @@ def _partner_form_page(
         return redirect(step_url(proposal, Step.APPLICANT))
     form = PartnerForm(request.POST or None, instance=partner)
     if request.method == "POST" and form.is_valid():
-        if partner is None:
-            action: Callable[[], Any] = lambda: services.add_partner(
-                proposal=proposal, by=request.user, values=form.values()
-            )
-        else:
-            action = lambda: services.update_partner(partner=partner, by=request.user, values=form.values())
-        ok, _partner = run_service(form, action)
+
+        def save() -> Partner:
+            if partner is None:
+                return services.add_partner(
+                    proposal=proposal, by=request.user, values=form.values()
+                )
+            return services.update_partner(partner=partner, by=request.user, values=form.values())
+
+        ok, _partner = run_service(form, save)
         if ok:
             messages.success(request, _("Partner salvato."))
             return redirect(step_url(proposal, Step.APPLICANT))
@@ -556,15 +599,25 @@ def partner_add(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpRe
 
 
 @proposal_view
-def partner_edit(request: AuthenticatedHttpRequest, proposal: Proposal, partner_pk: int) -> HttpResponse:
-    return _partner_form_page(request, proposal, get_object_or_404(Partner, proposal=proposal, pk=partner_pk))
+def partner_edit(
+    request: AuthenticatedHttpRequest, proposal: Proposal, partner_pk: int
+) -> HttpResponse:
+    return _partner_form_page(
+        request, proposal, get_object_or_404(Partner, proposal=proposal, pk=partner_pk)
+    )
 
 
 @require_POST
 @proposal_view
-def partner_remove(request: AuthenticatedHttpRequest, proposal: Proposal, partner_pk: int) -> HttpResponse:
+def partner_remove(
+    request: AuthenticatedHttpRequest, proposal: Proposal, partner_pk: int
+) -> HttpResponse:
     partner = get_object_or_404(Partner, proposal=proposal, pk=partner_pk)
-    run_action(request, lambda: services.remove_partner(partner=partner, by=request.user), _("Partner rimosso."))
+    run_action(
+        request,
+        lambda: services.remove_partner(partner=partner, by=request.user),
+        _("Partner rimosso."),
+    )
     return redirect(step_url(proposal, Step.APPLICANT))
 
 
@@ -577,7 +630,9 @@ def reopen(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpRespons
     ok = run_action(
         request,
         lambda: services.reopen_proposal(proposal=proposal, by=request.user),
-        _("Domanda riaperta. La versione presentata resta valida finché non ne presenti una nuova."),
+        _(
+            "Domanda riaperta. La versione presentata resta valida finché non ne presenti una nuova."
+        ),
     )
     return redirect(step_url(proposal, Step.IDEA if ok else Step.SUMMARY))
 
@@ -605,7 +660,10 @@ def withdraw(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpRespo
             "intro": _(
                 "Il ritiro è definitivo: la domanda non sarà valutata. Riceverai una ricevuta con un numero di protocollo."
             ),
-            "crumbs": area_crumbs((str(proposal), None), (_("Ritiro"), None)),
+            "crumbs": area_crumbs(
+                (str(proposal), reverse("applications:proposal", args=[proposal.pk])),
+                (_("Ritiro"), None),
+            ),
             "cancel_url": back,
             "submit_label": _("Ritira la domanda"),
         },
@@ -616,7 +674,9 @@ def withdraw(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpRespo
 @proposal_view
 def discard(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpResponse:
     ok = run_action(
-        request, lambda: services.discard_draft(proposal=proposal, by=request.user), _("Bozza eliminata.")
+        request,
+        lambda: services.discard_draft(proposal=proposal, by=request.user),
+        _("Bozza eliminata."),
     )
     return redirect("applications:list" if ok else step_url(proposal, Step.SUMMARY))
 
@@ -629,7 +689,10 @@ def receipt_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     @wraps(view)
     def wrapper(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         receipt = get_object_or_404(
-            Receipt.objects.select_related("call__city", "proposal__call", "proposal__group", "issued_by"), pk=pk
+            Receipt.objects.select_related(
+                "call__city", "proposal__call", "proposal__group", "issued_by"
+            ),
+            pk=pk,
         )
         if not request.user.has_perm("applications.view_proposal", receipt.proposal):
             raise Http404
@@ -640,7 +703,7 @@ def receipt_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
 @receipt_view
 def receipt(request: AuthenticatedHttpRequest, receipt: Receipt) -> HttpResponse:
-    content = json.loads(receipt.content)
+    content = selectors.with_labels(json.loads(receipt.content))
     return render(
         request,
         "applications/receipt.html",
@@ -650,8 +713,16 @@ def receipt(request: AuthenticatedHttpRequest, receipt: Receipt) -> HttpResponse
             "content": content,
             "is_withdrawal": receipt.kind == ReceiptKind.WITHDRAWAL,
             "attachment_urls": _attachment_urls(receipt.proposal),
-            "verify_url": reverse("applications:verify_receipt", args=[receipt.call.city.slug, receipt.call.slug]),
-            "crumbs": area_crumbs((str(receipt.proposal), None), (_("Ricevuta"), None)),
+            "verify_url": reverse(
+                "applications:verify_receipt", args=[receipt.call.city.slug, receipt.call.slug]
+            ),
+            "crumbs": area_crumbs(
+                (
+                    str(receipt.proposal),
+                    reverse("applications:proposal", args=[receipt.proposal_id]),
+                ),
+                (_("Ricevuta"), None),
+            ),
         },
     )
 
@@ -675,8 +746,12 @@ def application_pdf(request: AuthenticatedHttpRequest, receipt: Receipt) -> Http
 @receipt_view
 def receipt_content(request: AuthenticatedHttpRequest, receipt: Receipt) -> HttpResponse:
     """The canonical content, byte for byte: its SHA-256 is the receipt's hash."""
-    response = HttpResponse(receipt.content.encode("utf-8"), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="ricevuta-{receipt.protocol_number}.json"'
+    response = HttpResponse(
+        receipt.content.encode("utf-8"), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="ricevuta-{receipt.protocol_number}.json"'
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -696,7 +771,9 @@ def verify_receipt(request: HttpRequest, city_slug: str, call_slug: str) -> Http
     outcome = None
     found = None
     if form.is_bound and form.is_valid():
-        found = selectors.find_receipt(call=call, protocol_number=form.cleaned_data["protocol_number"])
+        found = selectors.find_receipt(
+            call=call, protocol_number=form.cleaned_data["protocol_number"]
+        )
         outcome = found is not None and found.sha256 == form.cleaned_data["sha256"]
         if not outcome:
             found = None
@@ -725,7 +802,10 @@ def ask(request: AuthenticatedHttpRequest, call_pk: int) -> HttpResponse:
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ok, _question = run_service(
-            form, lambda: services.ask_question(call=call, by=request.user, text=form.cleaned_data["text"])
+            form,
+            lambda: services.ask_question(
+                call=call, by=request.user, text=form.cleaned_data["text"]
+            ),
         )
         if ok:
             messages.success(request, _("Domanda inviata. Riceverai la risposta per e-mail."))
@@ -736,8 +816,14 @@ def ask(request: AuthenticatedHttpRequest, call_pk: int) -> HttpResponse:
         {
             "form": form,
             "title": _("Fai una domanda sull'avviso «%(title)s»") % {"title": call.title},
-            "intro": _("Lo staff della città risponde per e-mail; le risposte utili a tutti sono pubblicate tra le domande frequenti dell'avviso."),
-            "crumbs": [(_("Area personale"), reverse("applicants:home")), (_("Quesiti"), reverse("applications:questions")), (_("Nuovo"), None)],
+            "intro": _(
+                "Lo staff della città risponde per e-mail; le risposte utili a tutti sono pubblicate tra le domande frequenti dell'avviso."
+            ),
+            "crumbs": [
+                (_("Area personale"), reverse("applicants:home")),
+                (_("Quesiti"), reverse("applications:questions")),
+                (_("Nuovo"), None),
+            ],
             "cancel_url": reverse("portal:call_detail", args=[call.city.slug, call.slug]),
             "submit_label": _("Invia la domanda"),
         },

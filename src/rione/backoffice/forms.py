@@ -379,3 +379,68 @@ class PhaseFilterForm(forms.Form):
     def __init__(self, *args: Any, choices: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "fase", [("", _("Tutte")), *choices])
+
+
+class ProposalFilterForm(forms.Form):
+    """Filters of a call's proposals; ``lotto`` only when the call has lots."""
+
+    KINDS = [
+        ("organisation", _("Ente")),
+        ("network", _("Ente capofila di rete")),
+        ("group", _("Gruppo informale")),
+    ]
+
+    testo = forms.CharField(
+        label=_("cerca"),
+        required=False,
+        max_length=200,
+        help_text=_("Titolo, nome del proponente o numero di protocollo."),
+    )
+    stato = forms.ChoiceField(label=_("stato"), required=False)
+    tipo = forms.ChoiceField(label=_("proponente"), required=False)
+    lotto = forms.ChoiceField(label=_("lotto"), required=False)
+
+    def __init__(
+        self, *args: Any, statuses: list[tuple[str, Any]], lots: list[Lot], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.lots = {str(lot.pk): lot for lot in lots}
+        set_choices(self, "stato", [("", _("Tutti")), *statuses])
+        set_choices(self, "tipo", [("", _("Tutti")), *self.KINDS])
+        if lots:
+            set_choices(
+                self, "lotto", [("", _("Tutti")), *((k, str(v)) for k, v in self.lots.items())]
+            )
+        else:
+            del self.fields["lotto"]
+
+    def filters(self) -> dict[str, Any]:
+        """The filters for ``selectors.submitted_versions`` (none when the input is invalid)."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "status": data["stato"],
+            "kind": data["tipo"],
+            "lot": self.lots.get(data.get("lotto") or ""),
+            "q": data["testo"],
+        }
+
+
+class AnswerQuestionForm(forms.Form):
+    answer = forms.CharField(
+        label=_("risposta"), widget=forms.Textarea(attrs={"rows": 8}), max_length=4000
+    )
+    publish_as_faq = forms.BooleanField(
+        label=_("pubblica anche nelle FAQ dell'avviso"),
+        required=False,
+        help_text=_(
+            "La domanda e la risposta compaiono subito tra le FAQ pubbliche, "
+            "senza il nome di chi ha chiesto."
+        ),
+    )
+
+    def __init__(self, *args: Any, in_faq: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if in_faq:
+            del self.fields["publish_as_faq"]

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import calls, content, dashboard, history, programmes, staff, territory
+from .views import calls, content, dashboard, history, programmes, proposals, staff, territory
 
 app_name = "backoffice"
 
@@ -54,6 +54,19 @@ call_urls = [
         name="document_delete",
     ),
     path("faq/<int:part_pk>/pubblica/", calls.faq_publish, name="faq_publish"),
+    path("proposte/", proposals.proposal_list, name="proposal_list"),
+    path("proposte/<int:proposal_pk>/", proposals.proposal_detail, name="proposal_detail"),
+    path(
+        "proposte/<int:proposal_pk>/allegati/<int:attachment_pk>/",
+        proposals.proposal_attachment,
+        name="proposal_attachment",
+    ),
+    path("quesiti/", proposals.applicant_question_list, name="applicant_question_list"),
+    path(
+        "quesiti/<int:question_pk>/rispondi/",
+        proposals.applicant_question_answer,
+        name="applicant_question_answer",
+    ),
     *_part_urls("lotti", "lot"),
     *_part_urls("regole", "grantrule"),
     *_part_urls("documenti-richiesti", "requireddocument"),

@@ -1,5 +1,6 @@
 """Base models, users, staff roles and the append-only audit trail."""
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -220,3 +221,38 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events are append-only")
+
+
+class ApiToken(models.Model):
+    """A personal token for the applicant API. Only the SHA-256 of its secret is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("nome"), max_length=100)
+    token_hash = models.CharField(_("impronta SHA-256"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("creato il"))
+    last_used_at = models.DateTimeField(_("ultimo uso"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revocato il"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("scade il"))
+
+    class Meta:
+        verbose_name = _("token per l'API")
+        verbose_name_plural = _("token per l'API")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="api_token_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_stream(self) -> str:
+        return f"user:{self.user_id}"
+
+    def is_usable_at(self, at: datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > at

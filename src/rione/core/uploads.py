@@ -5,7 +5,9 @@ and office documents (OOXML and OpenDocument zip containers, legacy OLE2 files).
 """
 
 import hashlib
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import IO
 
@@ -20,9 +22,13 @@ OOXML = "application/vnd.openxmlformats-officedocument"
 ODF = "application/vnd.oasis.opendocument"
 OLE2 = "application/x-ole-storage"
 
-ACCEPTED_LABEL = _("PDF, file firmati digitalmente (.p7m), immagini PNG o JPEG, documenti Office o OpenDocument")
+ACCEPTED_LABEL = _(
+    "PDF, file firmati digitalmente (.p7m), immagini PNG o JPEG, documenti Office o OpenDocument"
+)
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# "application/vnd.oasis.opendocument.text", "….spreadsheet", "….text-template"…
+_ODF_MIMETYPE = re.compile(r"application/vnd\.oasis\.opendocument\.[a-z]+(?:[.-][a-z]+)*")
 
 
 def _zip_kind(stream: IO[bytes]) -> str | None:
@@ -34,10 +40,20 @@ def _zip_kind(stream: IO[bytes]) -> str | None:
             ):
                 return OOXML
             if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace")
-                if mimetype.startswith(ODF):
+                with archive.open("mimetype") as entry:  # never decompress more than we need
+                    mimetype = entry.read(100).decode("ascii", "replace")
+                if _ODF_MIMETYPE.fullmatch(mimetype):
                     return mimetype
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        KeyError,
+        ValueError,
+        EOFError,
+        RuntimeError,  # an encrypted entry
+        NotImplementedError,  # an unknown compression method
+        zlib.error,  # damaged compressed data
+    ):
         return None
     return None
 
@@ -83,7 +99,11 @@ def sha256_of(upload: UploadedFile) -> str:
 
 def inspect_upload(upload: UploadedFile) -> CheckedFile | None:
     """Type, size and SHA-256 of an upload; None when the type is not accepted."""
+    if upload.file is None:
+        return None
     content_type = detect_content_type(upload.file)
     if content_type is None:
         return None
-    return CheckedFile(content_type=content_type, size=int(upload.size or 0), sha256=sha256_of(upload))
+    return CheckedFile(
+        content_type=content_type, size=int(upload.size or 0), sha256=sha256_of(upload)
+    )

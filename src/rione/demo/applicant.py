@@ -98,15 +98,17 @@ def fill_and_submit(call: Call, organisation: Organisation, user: User, at: date
         proposal=proposal,
         by=user,
         at=at,
-        rows=[(TargetGroup.objects.filter(city=city).order_by("order").first(), 40)],
+        rows=[(TargetGroup.objects.filter(city=city).order_by("order")[0], 40)],
     )
-    category = CostCategory.objects.filter(city=city).order_by("order").first()
+    category = CostCategory.objects.filter(city=city).order_by("order")[0]
     applications.save_budget_step(
         proposal=proposal,
         by=user,
         at=at,
         lines=[
-            applications.LineInput(category, "Educatori per le letture", Decimal("120"), Decimal("25.00")),
+            applications.LineInput(
+                category, "Educatori per le letture", Decimal("120"), Decimal("25.00")
+            ),
             applications.LineInput(category, "Scaffali e libri", Decimal("1"), Decimal("2000.00")),
         ],
         requested_grant=Decimal("4500.00"),
@@ -119,7 +121,11 @@ def fill_and_submit(call: Call, organisation: Organisation, user: User, at: date
     )
     for document in call.required_documents.all():
         applications.add_attachment(
-            proposal=proposal, by=user, upload=_pdf(document.title), required_document=document, at=at
+            proposal=proposal,
+            by=user,
+            upload=_pdf(document.title),
+            required_document=document,
+            at=at,
         )
     applications.submit_proposal(proposal=proposal, by=user, truthfulness=True, privacy=True, at=at)
 
@@ -140,6 +146,9 @@ def ensure_demo_applicant(user: User, *, now: datetime) -> None:
                 proposal=draft,
                 by=user,
                 at=now,
-                values={"title": "Cortili aperti il sabato", "summary": "Giochi e merende nei cortili."},
+                values={
+                    "title": "Cortili aperti il sabato",
+                    "summary": "Giochi e merende nei cortili.",
+                },
                 neighbourhoods=[],
             )

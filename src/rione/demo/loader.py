@@ -18,8 +18,8 @@ from django.utils.text import slugify
 from rione.core import clock
 from rione.core.models import Role, StaffRole, User
 from rione.core.services import grant_role
-from rione.demo.applicant import ensure_demo_applicant
 from rione.demo.accounts import ACCOUNTS, APPLICANT, PASSWORD, SUPERUSER, staff_of
+from rione.demo.applicant import ensure_demo_applicant
 from rione.demo.data_milano import MILANO
 from rione.demo.data_napoli import NAPOLI
 from rione.demo.specs import (

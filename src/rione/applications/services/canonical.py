@@ -93,7 +93,9 @@ def proposal_content(proposal: Proposal, *, version: int, declarant: User) -> di
             "name": str(person) if person else declarant.get_full_name(),
             "codice_fiscale": person.codice_fiscale if person else "",
         },
-        "lot": None if proposal.lot is None else {"number": proposal.lot.number, "title": proposal.lot.title},
+        "lot": None
+        if proposal.lot is None
+        else {"number": proposal.lot.number, "title": proposal.lot.title},
         "partners": [
             {
                 "name": p.name,
@@ -138,7 +140,10 @@ def proposal_content(proposal: Proposal, *, version: int, declarant: User) -> di
         },
         "answers": [
             {"question": questions[a.question_id].text, "answer": a.value}
-            for a in sorted(proposal.answers.all(), key=lambda a: (questions[a.question_id].order, a.question_id))
+            for a in sorted(
+                proposal.answers.all(),
+                key=lambda a: (questions[a.question_id].order, a.question_id),
+            )
             if a.question_id in questions
         ],
         "attachments": [_file(a) for a in files if not a.partner_id]

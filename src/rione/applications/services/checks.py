@@ -22,7 +22,15 @@ from rione.territory.models import ApplicantCategory, ApplicantType
 BUSINESS_FORMS = frozenset({LegalForm.COMPANY, LegalForm.COOPERATIVE})
 
 TEXT_LIMITS = {"title": 200, "summary": 1000}
-IDEA_REQUIRED = ("title", "summary", "problem", "solution", "innovation", "impact", "sustainability")
+IDEA_REQUIRED = (
+    "title",
+    "summary",
+    "problem",
+    "solution",
+    "innovation",
+    "impact",
+    "sustainability",
+)
 
 
 def applicant_category(proposal: Proposal) -> str:
@@ -102,7 +110,9 @@ def _check_applicant(proposal: Proposal, call: Call, review: Review) -> None:
         if len(proposal.group.members.all()) < minimum:
             review.add(
                 step,
-                _("Il gruppo informale deve avere almeno %(n)d componenti con nome e codice fiscale.")
+                _(
+                    "Il gruppo informale deve avere almeno %(n)d componenti con nome e codice fiscale."
+                )
                 % {"n": minimum},
             )
     if proposal.is_network:
@@ -114,7 +124,8 @@ def _check_applicant(proposal: Proposal, call: Call, review: Review) -> None:
             if partner.pk not in with_letter:
                 review.add(
                     step,
-                    _("Manca la lettera di impegno del partner «%(name)s».") % {"name": partner.name},
+                    _("Manca la lettera di impegno del partner «%(name)s».")
+                    % {"name": partner.name},
                 )
 
 
@@ -136,9 +147,7 @@ def _check_idea(proposal: Proposal, call: Call, review: Review) -> None:
 
 def _check_targets(proposal: Proposal, review: Review) -> None:
     if not proposal.targets.all():
-        review.add(
-            Step.TARGETS, _("Indica almeno un gruppo di destinatari con il numero stimato.")
-        )
+        review.add(Step.TARGETS, _("Indica almeno un gruppo di destinatari con il numero stimato."))
 
 
 def _check_budget(proposal: Proposal, call: Call, review: Review) -> None:
@@ -170,7 +179,9 @@ def _check_budget(proposal: Proposal, call: Call, review: Review) -> None:
                 % {
                     "pct": summary.cofinancing_pct,
                     "min": rule.min_cofinancing_pct,
-                    "amount": format_eur(summary.minimum_own_contribution(rule.min_cofinancing_pct)),
+                    "amount": format_eur(
+                        summary.minimum_own_contribution(rule.min_cofinancing_pct)
+                    ),
                 },
             )
     lot = proposal.lot
@@ -200,7 +211,10 @@ def _check_questions(proposal: Proposal, call: Call, review: Review) -> None:
             try:
                 Decimal(value)
             except ArithmeticError:
-                review.add(Step.QUESTIONS, _("La risposta a «%(text)s» deve essere un numero.") % {"text": question.text})
+                review.add(
+                    Step.QUESTIONS,
+                    _("La risposta a «%(text)s» deve essere un numero.") % {"text": question.text},
+                )
 
 
 def _check_attachments(proposal: Proposal, call: Call, review: Review) -> None:
@@ -234,17 +248,18 @@ def eligibility_problems(proposal: Proposal, *, at: datetime) -> list[str]:
     call = proposal.call
     problems: list[str] = []
     if call.phase_at(at) != CallPhase.OPEN:
-        problems.append(str(_("L'avviso non è aperto: la scadenza è passata o non è ancora iniziato.")))
+        problems.append(
+            str(_("L'avviso non è aperto: la scadenza è passata o non è ancora iniziato."))
+        )
     others = Proposal.objects.filter(call=call, status__in=STANDING).exclude(pk=proposal.pk)
     applicant = {"organisation_id": proposal.organisation_id, "group_id": proposal.group_id}
     if not call.allows_multiple_proposals and others.filter(**applicant).exists():
-        problems.append(
-            str(_("Questo proponente ha già presentato una proposta per l'avviso."))
-        )
+        problems.append(str(_("Questo proponente ha già presentato una proposta per l'avviso.")))
     earlier = call.restricted_to_call
-    if earlier is not None and not Proposal.objects.filter(
-        call=earlier, status__in=STANDING, **applicant
-    ).exists():
+    if (
+        earlier is not None
+        and not Proposal.objects.filter(call=earlier, status__in=STANDING, **applicant).exists()
+    ):
         problems.append(
             str(
                 _("L'avviso è riservato a chi ha partecipato all'avviso «%(title)s».")

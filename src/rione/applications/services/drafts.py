@@ -6,14 +6,15 @@ nothing is stored. Each step carries a revision; a save made on an old revision 
 refused, so two members editing the same step never overwrite each other silently.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.validators import MaxLengthValidator
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from rione.applicants.models import InformalGroup, Organisation, OrganisationMembership
@@ -32,6 +33,7 @@ IDEA_FIELDS = frozenset(
 )
 MAX_BUDGET_LINES = 100
 MAX_QUANTITY = Decimal("99999999.99")
+DESCRIPTION_MAX_LENGTH = 300
 
 
 def ensure_open(call: Call, *, at: datetime | None = None) -> None:
@@ -39,7 +41,9 @@ def ensure_open(call: Call, *, at: datetime | None = None) -> None:
         raise CallNotOpen()
 
 
-def may_act_for(user: User, *, organisation: Organisation | None, group: InformalGroup | None) -> bool:
+def may_act_for(
+    user: User, *, organisation: Organisation | None, group: InformalGroup | None
+) -> bool:
     if group is not None:
         return bool(group.contact_id == user.pk)
     if organisation is not None:
@@ -62,7 +66,11 @@ def _check_applicant_choice(
         raise PermissionDenied("applications.act_for_applicant")
     if is_network and organisation is None:
         raise ValidationError(
-            {"is_network": _("Una rete di partenariato è guidata da un ente, non da un gruppo informale.")}
+            {
+                "is_network": _(
+                    "Una rete di partenariato è guidata da un ente, non da un gruppo informale."
+                )
+            }
         )
     if lot is not None and lot.call_id != call.pk:
         raise ValidationError({"lot": _("Il lotto scelto non appartiene a questo avviso.")})
@@ -173,8 +181,26 @@ def save_applicant_step(
         by=by,
         step=Step.APPLICANT,
         at=at,
-        data={"organisation": locked.organisation_id, "group": locked.group_id, "network": is_network},
+        data={
+            "organisation": locked.organisation_id,
+            "group": locked.group_id,
+            "network": is_network,
+        },
     )
+
+
+def _check_text_lengths(proposal: Proposal, names: Iterable[str]) -> None:
+    """Text fields' limits, which ``full_clean`` does not check (TextField has no validator)."""
+    errors: dict[str, list[str]] = {}
+    for name in names:
+        field = Proposal._meta.get_field(name)
+        if isinstance(field, models.TextField) and field.max_length:
+            try:
+                MaxLengthValidator(field.max_length)(getattr(proposal, name))
+            except ValidationError as error:
+                errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -200,12 +226,13 @@ def save_idea_step(
         Neighbourhood.objects.filter(city_id=call.city_id).values_list("pk", flat=True)
     )
     if any(n.pk not in allowed for n in neighbourhoods):
-        raise ValidationError(
-            {"neighbourhoods": _("Scegli solo quartieri ammessi dall'avviso.")}
-        )
+        raise ValidationError({"neighbourhoods": _("Scegli solo quartieri ammessi dall'avviso.")})
     for name, value in values.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
-    locked.full_clean(exclude=["created_by", "call", "organisation", "group", "lot"], validate_constraints=False)
+    _check_text_lengths(locked, values)
+    locked.full_clean(
+        exclude=["created_by", "call", "organisation", "group", "lot"], validate_constraints=False
+    )
     locked.neighbourhoods.set(neighbourhoods)
     return finish_edit(locked, by=by, step=Step.IDEA, at=at, data={"fields": sorted(values)})
 
@@ -224,7 +251,9 @@ def save_targets_step(
     seen: set[int] = set()
     for target_group, participants in rows:
         if target_group.city_id != locked.call.city_id:
-            raise ValidationError(_("Il gruppo di destinatari scelto non è tra quelli della città."))
+            raise ValidationError(
+                _("Il gruppo di destinatari scelto non è tra quelli della città.")
+            )
         if target_group.pk in seen:
             raise ValidationError(
                 _("Il gruppo «%(name)s» compare due volte.") % {"name": target_group.label}
@@ -256,6 +285,10 @@ def _check_line(line: LineInput, city_id: int, index: int) -> None:
         raise ValidationError(where + _("la categoria di costo non è tra quelle della città."))
     if not line.description.strip():
         raise ValidationError(where + _("scrivi una descrizione."))
+    try:
+        MaxLengthValidator(DESCRIPTION_MAX_LENGTH)(line.description.strip())
+    except ValidationError as error:
+        raise ValidationError(where + " ".join(error.messages)) from None
     if not Decimal("0") < line.quantity <= MAX_QUANTITY:
         raise ValidationError(where + _("la quantità deve essere maggiore di zero."))
     if line.quantity != line.quantity.quantize(Decimal("0.01")):
@@ -264,6 +297,10 @@ def _check_line(line: LineInput, city_id: int, index: int) -> None:
         raise ValidationError(
             where + _("il costo unitario deve essere un importo non negativo, al centesimo.")
         )
+    try:  # the column's own limit (digits), or the database refuses the row
+        BudgetLine._meta.get_field("unit_cost").run_validators(line.unit_cost)
+    except ValidationError as error:
+        raise ValidationError(where + " ".join(error.messages)) from None
 
 
 @transaction.atomic
@@ -279,17 +316,24 @@ def save_budget_step(
     """Replace the budget lines and set the requested grant. Totals are computed, never typed."""
     locked = begin_edit(proposal, by=by, step=Step.BUDGET, revision=revision, at=at)
     if len(lines) > MAX_BUDGET_LINES:
-        raise ValidationError(
-            _("Al massimo %(n)d voci di costo.") % {"n": MAX_BUDGET_LINES}
-        )
+        raise ValidationError(_("Al massimo %(n)d voci di costo.") % {"n": MAX_BUDGET_LINES})
     for index, line in enumerate(lines, start=1):
         _check_line(line, locked.call.city_id, index)
     if requested_grant is not None and (
         requested_grant < 0 or requested_grant != requested_grant.quantize(Decimal("0.01"))
     ):
         raise ValidationError(
-            {"requested_grant": _("Il contributo richiesto deve essere un importo non negativo, al centesimo.")}
+            {
+                "requested_grant": _(
+                    "Il contributo richiesto deve essere un importo non negativo, al centesimo."
+                )
+            }
         )
+    if requested_grant is not None:
+        try:
+            Proposal._meta.get_field("requested_grant").run_validators(requested_grant)
+        except ValidationError as error:
+            raise ValidationError({"requested_grant": error.messages}) from None
     locked.budget_lines.all().delete()
     BudgetLine.objects.bulk_create(
         BudgetLine(
@@ -322,12 +366,15 @@ def _clean_answer(question: ExtraQuestion, value: str) -> str:
             % {"text": question.text, "n": question.max_length}
         )
     if question.kind == QuestionKind.NUMBER:
+        number: Decimal | None
         try:
-            Decimal(value.replace(",", "."))
+            number = Decimal(value.replace(",", "."))
         except ArithmeticError:
+            number = None
+        if number is None or not number.is_finite():  # "NaN" and "Infinity" parse too
             raise ValidationError(
                 _("La risposta a «%(text)s» deve essere un numero.") % {"text": question.text}
-            ) from None
+            )
         return value.replace(",", ".")
     if question.kind == QuestionKind.YES_NO and value not in {"yes", "no"}:
         raise ValidationError(_("Rispondi sì o no a «%(text)s».") % {"text": question.text})
@@ -338,7 +385,9 @@ def _clean_answer(question: ExtraQuestion, value: str) -> str:
                 _("Scegli una delle opzioni proposte per «%(text)s».") % {"text": question.text}
             )
     if question.kind == QuestionKind.SHORT_TEXT and len(value) > 400:
-        raise ValidationError(_("La risposta a «%(text)s» è troppo lunga.") % {"text": question.text})
+        raise ValidationError(
+            _("La risposta a «%(text)s» è troppo lunga.") % {"text": question.text}
+        )
     return value
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from rione.applicants.validators import normalise_code
 from rione.applications.models import Attachment, Partner, Proposal, Step
-from rione.applications.services.drafts import begin_edit, finish_edit, detach_attachment
+from rione.applications.services.drafts import begin_edit, detach_attachment, finish_edit
 from rione.core import clock
 from rione.core.audit import record_event, snapshot
 from rione.core.models import User
@@ -32,14 +32,21 @@ def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.0f}"
 
 
-def _check_size(proposal: Proposal, size: int) -> None:
+def _check_size(proposal: Proposal, size: int, *, replaced: Attachment | None = None) -> None:
+    """The new file's own size, and the proposal's total once ``replaced`` (if any) is gone."""
     if size <= 0:
         raise ValidationError({"file": _("Il file è vuoto.")})
     if size > settings.PROPOSAL_FILE_MAX_BYTES:
         raise ValidationError(
-            {"file": _("Il file supera la dimensione massima di %(mb)s MB.") % {"mb": _mb(settings.PROPOSAL_FILE_MAX_BYTES)}}
+            {
+                "file": _("Il file supera la dimensione massima di %(mb)s MB.")
+                % {"mb": _mb(settings.PROPOSAL_FILE_MAX_BYTES)}
+            }
         )
-    used = proposal.attachments.filter(is_current=True).aggregate(total=Sum("size"))["total"] or 0
+    others = proposal.attachments.filter(is_current=True)
+    if replaced is not None:
+        others = others.exclude(pk=replaced.pk)
+    used = others.aggregate(total=Sum("size"))["total"] or 0
     if used + size > settings.PROPOSAL_FILES_MAX_BYTES:
         raise ValidationError(
             {
@@ -77,14 +84,18 @@ def add_attachment(
     checked = inspect_upload(upload)
     if checked is None:
         raise ValidationError(
-            {"file": _("Tipo di file non ammesso. Sono ammessi: %(types)s.") % {"types": ACCEPTED_LABEL}}
+            {
+                "file": _("Tipo di file non ammesso. Sono ammessi: %(types)s.")
+                % {"types": ACCEPTED_LABEL}
+            }
         )
     replaced = None
     if required_document is not None or partner is not None:
         replaced = locked.attachments.filter(
             is_current=True, required_document=required_document, partner=partner
         ).first()
-    _check_size(locked, checked.size - (replaced.size if replaced else 0))
+    _check_size(locked, checked.size, replaced=replaced)
+    replaced_pk = replaced.pk if replaced is not None else None  # deleting clears ``pk``
     if replaced is not None:
         detach_attachment(replaced)
     original = (upload.name or "file").rsplit("/", 1)[-1][:200]
@@ -113,7 +124,7 @@ def add_attachment(
         by=by,
         step=step,
         at=at,
-        data={"attachment": attachment.pk, "sha256": checked.sha256, "replaced": replaced.pk if replaced else None},
+        data={"attachment": attachment.pk, "sha256": checked.sha256, "replaced": replaced_pk},
     )
     return attachment
 
@@ -130,7 +141,9 @@ def remove_attachment(*, attachment: Attachment, by: User, at: datetime | None =
     finish_edit(locked, by=by, step=step, at=at, data={"removed_attachment": attachment.pk})
 
 
-def _partner(locked: Proposal, values: Mapping[str, Any], instance: Partner | None = None) -> Partner:
+def _partner(
+    locked: Proposal, values: Mapping[str, Any], instance: Partner | None = None
+) -> Partner:
     unknown = set(values) - PARTNER_FIELDS
     if unknown:
         raise ValueError(f"Fields not editable here: {sorted(unknown)}")
@@ -154,7 +167,9 @@ def add_partner(
         )
     partner = _partner(locked, values)
     partner.save()
-    finish_edit(locked, by=by, step=Step.APPLICANT, at=at, data={"partner_added": snapshot(partner)})
+    finish_edit(
+        locked, by=by, step=Step.APPLICANT, at=at, data={"partner_added": snapshot(partner)}
+    )
     return partner
 
 
@@ -166,7 +181,9 @@ def update_partner(
     current = Partner.objects.get(pk=partner.pk, proposal=locked)
     updated = _partner(locked, values, current)
     updated.save()
-    finish_edit(locked, by=by, step=Step.APPLICANT, at=at, data={"partner_changed": snapshot(updated)})
+    finish_edit(
+        locked, by=by, step=Step.APPLICANT, at=at, data={"partner_changed": snapshot(updated)}
+    )
     return updated
 
 

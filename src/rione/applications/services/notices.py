@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from rione.applications.models import EDITABLE, Proposal
 from rione.core import clock
@@ -32,10 +32,14 @@ def register_draft_holders() -> None:
 
 def _reminder_body(proposal: Proposal, days: int) -> str:
     link = settings.SITE_URL.rstrip("/") + reverse("applications:proposal", args=[proposal.pk])
-    return _(
+    return ngettext(
+        "La tua domanda «%(title)s» per l'avviso «%(call)s» non è ancora stata presentata.\n"
+        "La scadenza è tra %(days)d giorno. Completa e presenta la domanda qui:\n%(link)s\n\n"
+        "Una bozza non presentata entro la scadenza non può essere valutata.",
         "La tua domanda «%(title)s» per l'avviso «%(call)s» non è ancora stata presentata.\n"
         "La scadenza è tra %(days)d giorni. Completa e presenta la domanda qui:\n%(link)s\n\n"
-        "Una bozza non presentata entro la scadenza non può essere valutata."
+        "Una bozza non presentata entro la scadenza non può essere valutata.",
+        days,
     ) % {
         "title": proposal.title or _("senza titolo"),
         "call": proposal.call.title,
@@ -54,6 +58,7 @@ def send_deadline_reminders(*, at: datetime | None = None) -> int:
     windows = sorted(settings.PROPOSAL_REMINDER_DAYS)
     due = Proposal.objects.filter(
         status__in=EDITABLE,
+        created_by__is_active=True,
         call__status=CallStatus.PUBLISHED,
         call__closes_at__gt=now,
         call__closes_at__lte=now + timedelta(days=windows[-1]),

@@ -21,7 +21,9 @@ MAX_OPEN_QUESTIONS_PER_USER = 20
 
 
 @transaction.atomic
-def ask_question(*, call: Call, by: User, text: str, at: datetime | None = None) -> ApplicantQuestion:
+def ask_question(
+    *, call: Call, by: User, text: str, at: datetime | None = None
+) -> ApplicantQuestion:
     """Ask the city a question about an open call."""
     ensure_perm(by, "applications.ask_question")
     ensure_open(call, at=at)
@@ -51,7 +53,9 @@ def answer_question(
     at: datetime | None = None,
 ) -> ApplicantQuestion:
     """Answer a question; the person who asked is told by e-mail; optionally add it to the FAQ."""
-    locked = ApplicantQuestion.objects.select_for_update().select_related("call").get(pk=question.pk)
+    locked = (
+        ApplicantQuestion.objects.select_for_update().select_related("call").get(pk=question.pk)
+    )
     ensure_perm(by, "applications.answer_question", locked)
     answer = answer.strip()
     if not answer:
@@ -78,7 +82,10 @@ def answer_question(
         partial(
             send_email.enqueue,
             to=[locked.asked_by.email],
-            subject=str(_("Risposta alla tua domanda sull'avviso «%(title)s»") % {"title": locked.call.title}),
+            subject=str(
+                _("Risposta alla tua domanda sull'avviso «%(title)s»")
+                % {"title": locked.call.title}
+            ),
             body=f"{locked.text}\n\n— {answer}",
         )
     )

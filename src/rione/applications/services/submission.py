@@ -8,6 +8,7 @@ back with everything else.
 
 from datetime import datetime
 from functools import partial
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -16,8 +17,8 @@ from rione.applicants.models import InformalGroup, Organisation
 from rione.applications import selectors
 from rione.applications.models import (
     PROPOSAL_TRANSITIONS,
-    ProposalStatus,
     Proposal,
+    ProposalStatus,
     ProtocolCounter,
     Receipt,
     ReceiptKind,
@@ -48,7 +49,9 @@ def next_protocol_number(call: Call) -> int:
     return counter.last_number
 
 
-def _issue(proposal: Proposal, *, kind: str, version: int, content: dict, by: User, at: datetime) -> Receipt:  # type: ignore[type-arg]
+def _issue(
+    proposal: Proposal, *, kind: str, version: int, content: dict[str, Any], by: User, at: datetime
+) -> Receipt:
     text = serialise(content)
     receipt = Receipt.objects.create(
         call=proposal.call,
@@ -71,7 +74,7 @@ def _lock_applicant(proposal: Proposal) -> None:
     """Serialise submissions of one applicant, so "one proposal per call" holds under races."""
     if proposal.organisation_id is not None:
         Organisation.objects.select_for_update().filter(pk=proposal.organisation_id).first()
-    else:
+    elif proposal.group_id is not None:
         InformalGroup.objects.select_for_update().filter(pk=proposal.group_id).first()
 
 
@@ -105,9 +108,13 @@ def submit_proposal(
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     ensure_perm(by, "applications.view_proposal", locked)
     already = selectors.latest_receipt(proposal=locked)
-    if already is not None and already.kind != ReceiptKind.WITHDRAWAL and (
-        locked.status == ProposalStatus.SUBMITTED
-        or (expected_version is not None and locked.version > expected_version)
+    if (
+        already is not None
+        and already.kind != ReceiptKind.WITHDRAWAL
+        and (
+            locked.status == ProposalStatus.SUBMITTED
+            or (expected_version is not None and locked.version > expected_version)
+        )
     ):
         return already
     ensure_perm(by, "applications.submit_proposal", locked)
@@ -163,7 +170,11 @@ def reopen_proposal(*, proposal: Proposal, by: User, at: datetime | None = None)
         "proposal.reopened",
         by=by,
         at=at,
-        data={"old": ProposalStatus.SUBMITTED, "new": ProposalStatus.REOPENED, "version": locked.version},
+        data={
+            "old": ProposalStatus.SUBMITTED,
+            "new": ProposalStatus.REOPENED,
+            "version": locked.version,
+        },
     )
     return locked
 
@@ -187,12 +198,18 @@ def withdraw_proposal(
     locked.status, locked.withdrawn_at = ProposalStatus.WITHDRAWN, now
     locked.save(update_fields=["status", "withdrawn_at", "updated_at"])
     content = withdrawal_content(locked, version=locked.version, reason=reason.strip()[:2000])
-    receipt = _issue(locked, kind=ReceiptKind.WITHDRAWAL, version=locked.version, content=content, by=by, at=now)
+    receipt = _issue(
+        locked, kind=ReceiptKind.WITHDRAWAL, version=locked.version, content=content, by=by, at=now
+    )
     record_event(
         locked,
         "proposal.withdrawn",
         by=by,
         at=now,
-        data={"old": source, "new": ProposalStatus.WITHDRAWN, "protocol_number": receipt.protocol_number},
+        data={
+            "old": source,
+            "new": ProposalStatus.WITHDRAWN,
+            "protocol_number": receipt.protocol_number,
+        },
     )
     return receipt

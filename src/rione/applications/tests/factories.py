@@ -16,7 +16,13 @@ from rione.core import clock
 from rione.core.tests.factories import UserFactory
 from rione.programmes.models import RequiredDocument
 from rione.programmes.tests.factories import CallFactory, GrantRuleFactory
-from rione.territory.models import ApplicantCategory, ApplicantType, CostCategory, Sector, TargetGroup
+from rione.territory.models import (
+    ApplicantCategory,
+    ApplicantType,
+    CostCategory,
+    Sector,
+    TargetGroup,
+)
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -85,7 +91,9 @@ def _group_contact(group):
 def complete_proposal(proposal: Proposal, *, grant: Decimal = Decimal("9000.00")) -> Proposal:
     """Fill every step directly (a test shortcut): idea, targets, budget of 10 000 €, documents."""
     call = proposal.call
-    sector, _ = Sector.objects.get_or_create(city=call.city, slug="cultura", defaults={"name": "Cultura"})
+    sector, _ = Sector.objects.get_or_create(
+        city=call.city, slug="cultura", defaults={"name": "Cultura"}
+    )
     proposal.title = "Biblioteca di strada"
     proposal.summary = "Libri e letture nei cortili."
     proposal.sector = sector
@@ -98,7 +106,9 @@ def complete_proposal(proposal: Proposal, *, grant: Decimal = Decimal("9000.00")
     target_group = TargetGroup.objects.filter(city=call.city).first() or TargetGroup.objects.create(
         city=call.city, name="Giovani", slug="giovani"
     )
-    Target.objects.get_or_create(proposal=proposal, target_group=target_group, defaults={"participants": 30})
+    Target.objects.get_or_create(
+        proposal=proposal, target_group=target_group, defaults={"participants": 30}
+    )
     category = CostCategory.objects.filter(city=call.city).first() or CostCategory.objects.create(
         city=call.city, name="Personale", slug="personale"
     )

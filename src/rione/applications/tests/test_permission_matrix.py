@@ -28,10 +28,16 @@ from rione.applications.models import (
     Proposal,
     Receipt,
 )
-from rione.applications.tests.factories import PDF_BYTES, ProposalFactory, attach_bytes, complete_proposal, open_call
+from rione.applications.tests.factories import (
+    PDF_BYTES,
+    ProposalFactory,
+    attach_bytes,
+    complete_proposal,
+    open_call,
+)
 from rione.core.models import ApiToken, AuditEvent, Role
-from rione.core.tokens import create_token
 from rione.core.tests.factories import StaffRoleFactory, UserFactory
+from rione.core.tokens import create_token
 
 APPLICANTS = frozenset({"owner", "member"})
 OWNER = frozenset({"owner"})
@@ -128,11 +134,20 @@ def world(db, settings):
     draft_proposal = ProposalFactory(call=call, organisation=organisation, created_by=owner)
     attach_bytes(draft_proposal, PDF_BYTES)
     submitted = complete_proposal(
-        ProposalFactory(call=open_call(programme=call.programme), organisation=organisation, created_by=owner)
+        ProposalFactory(
+            call=open_call(programme=call.programme), organisation=organisation, created_by=owner
+        )
     )
     first = services.submit_proposal(proposal=submitted, by=owner, truthfulness=True, privacy=True)
-    network = ProposalFactory(call=open_call(programme=call.programme), organisation=organisation, created_by=owner, is_network=True)
-    partner = Partner.objects.create(proposal=network, name="Scuola Media Viale", kind="school", role="Ospita", resources="Aule")
+    network = ProposalFactory(
+        call=open_call(programme=call.programme),
+        organisation=organisation,
+        created_by=owner,
+        is_network=True,
+    )
+    partner = Partner.objects.create(
+        proposal=network, name="Scuola Media Viale", kind="school", role="Ospita", resources="Aule"
+    )
     return World(
         call=call,
         draft=draft_proposal,

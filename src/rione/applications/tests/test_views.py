@@ -125,7 +125,12 @@ def test_budget_step_refuses_a_half_filled_line(client, proposal):
 def test_budget_step_refuses_words_for_amounts(client, proposal):
     response = client.post(
         step_url(proposal, Step.BUDGET),
-        {"revision": 0, "requested_grant": "diecimila", "voci-TOTAL_FORMS": "0", "voci-INITIAL_FORMS": "0"},
+        {
+            "revision": 0,
+            "requested_grant": "diecimila",
+            "voci-TOTAL_FORMS": "0",
+            "voci-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 200
     assert "Scrivi un importo in cifre" in response.content.decode()
@@ -133,10 +138,19 @@ def test_budget_step_refuses_words_for_amounts(client, proposal):
 
 def test_targets_and_questions_steps(client, proposal):
     group = TargetGroup.objects.filter(city=proposal.call.city).first()
-    assert client.post(step_url(proposal, Step.TARGETS), {"revision": 0, f"group_{group.pk}": "25"}).status_code == 302
+    assert (
+        client.post(
+            step_url(proposal, Step.TARGETS), {"revision": 0, f"group_{group.pk}": "25"}
+        ).status_code
+        == 302
+    )
     assert proposal.targets.get().participants == 25
-    question = ExtraQuestion.objects.create(call=proposal.call, text="Avete già uno spazio?", kind=QuestionKind.YES_NO)
-    response = client.post(step_url(proposal, Step.QUESTIONS), {"revision": 0, f"q_{question.pk}": "forse"})
+    question = ExtraQuestion.objects.create(
+        call=proposal.call, text="Avete già uno spazio?", kind=QuestionKind.YES_NO
+    )
+    response = client.post(
+        step_url(proposal, Step.QUESTIONS), {"revision": 0, f"q_{question.pk}": "forse"}
+    )
     assert response.status_code == 200
     assert not proposal.answers.exists()
     client.post(step_url(proposal, Step.QUESTIONS), {"revision": 0, f"q_{question.pk}": "yes"})
@@ -146,10 +160,16 @@ def test_targets_and_questions_steps(client, proposal):
 def test_upload_checks_content_not_name(client, proposal):
     document = RequiredDocument.objects.create(call=proposal.call, title="Statuto")
     fake = SimpleUploadedFile("statuto.pdf", b"not really a pdf", content_type="application/pdf")
-    client.post(reverse("applications:upload", args=[proposal.pk]), {"file": fake, "required_document": document.pk})
+    client.post(
+        reverse("applications:upload", args=[proposal.pk]),
+        {"file": fake, "required_document": document.pk},
+    )
     assert not proposal.attachments.exists()
     real = SimpleUploadedFile("statuto.pdf", PDF_BYTES, content_type="application/pdf")
-    client.post(reverse("applications:upload", args=[proposal.pk]), {"file": real, "required_document": document.pk})
+    client.post(
+        reverse("applications:upload", args=[proposal.pk]),
+        {"file": real, "required_document": document.pk},
+    )
     attachment = proposal.attachments.get()
     download = client.get(reverse("applications:attachment", args=[proposal.pk, attachment.pk]))
     assert b"".join(download.streaming_content) == PDF_BYTES
@@ -159,7 +179,8 @@ def test_upload_checks_content_not_name(client, proposal):
 def test_full_submission_gives_a_receipt_and_downloads(client, proposal):
     complete_proposal(proposal)
     response = client.post(
-        step_url(proposal, Step.SUMMARY), {"expected_version": 0, "truthfulness": "on", "privacy": "on"}
+        step_url(proposal, Step.SUMMARY),
+        {"expected_version": 0, "truthfulness": "on", "privacy": "on"},
     )
     receipt = Receipt.objects.get(proposal=proposal)
     assert response["Location"] == reverse("applications:receipt", args=[receipt.pk])
@@ -170,7 +191,8 @@ def test_full_submission_gives_a_receipt_and_downloads(client, proposal):
 
     assert hashlib.sha256(content.content).hexdigest() == receipt.sha256
     again = client.post(
-        step_url(proposal, Step.SUMMARY), {"expected_version": 0, "truthfulness": "on", "privacy": "on"}
+        step_url(proposal, Step.SUMMARY),
+        {"expected_version": 0, "truthfulness": "on", "privacy": "on"},
     )
     assert again.status_code == 302
     assert Receipt.objects.filter(proposal=proposal).count() == 1
@@ -190,7 +212,10 @@ def test_member_without_signing_power_sees_no_submit_button(client_for, proposal
     client = client_for(member)
     page = client.get(step_url(proposal, Step.SUMMARY)).content.decode()
     assert "Solo il legale rappresentante" in page
-    response = client.post(step_url(proposal, Step.SUMMARY), {"expected_version": 0, "truthfulness": "on", "privacy": "on"})
+    response = client.post(
+        step_url(proposal, Step.SUMMARY),
+        {"expected_version": 0, "truthfulness": "on", "privacy": "on"},
+    )
     assert response.status_code == 200
     assert not Receipt.objects.exists()
 
@@ -225,7 +250,8 @@ def test_start_refuses_someone_elses_organisation(client_for, proposal):
     user = PersonFactory().user
     client = client_for(user)
     response = client.post(
-        reverse("applications:start", args=[proposal.call.pk]), {"applicant": f"org:{proposal.organisation_id}"}
+        reverse("applications:start", args=[proposal.call.pk]),
+        {"applicant": f"org:{proposal.organisation_id}"},
     )
     assert response.status_code == 200
     assert Proposal.objects.count() == 1
@@ -238,11 +264,16 @@ def test_my_proposals_lists_state_and_next_step(client, proposal):
 
 def test_reopen_and_withdraw_from_the_pages(client, proposal):
     complete_proposal(proposal)
-    services.submit_proposal(proposal=proposal, by=proposal.created_by, truthfulness=True, privacy=True)
+    services.submit_proposal(
+        proposal=proposal, by=proposal.created_by, truthfulness=True, privacy=True
+    )
     client.post(reverse("applications:reopen", args=[proposal.pk]))
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.REOPENED
-    response = client.post(reverse("applications:withdraw", args=[proposal.pk]), {"reason": "Rinuncia", "confirm": "on"})
+    response = client.post(
+        reverse("applications:withdraw", args=[proposal.pk]),
+        {"reason": "Rinuncia", "confirm": "on"},
+    )
     withdrawal = Receipt.objects.get(proposal=proposal, kind="withdrawal")
     assert response["Location"] == reverse("applications:receipt", args=[withdrawal.pk])
     assert withdrawal.protocol_number == 2
@@ -250,11 +281,15 @@ def test_reopen_and_withdraw_from_the_pages(client, proposal):
 
 def test_verify_receipt_page(client, proposal):
     complete_proposal(proposal)
-    receipt = services.submit_proposal(proposal=proposal, by=proposal.created_by, truthfulness=True, privacy=True)
+    receipt = services.submit_proposal(
+        proposal=proposal, by=proposal.created_by, truthfulness=True, privacy=True
+    )
     call = proposal.call
     url = reverse("applications:verify_receipt", args=[call.city.slug, call.slug])
     anonymous = type(client)()
-    ok = anonymous.get(url, {"protocol_number": receipt.protocol_number, "sha256": receipt.sha256.upper()})
+    ok = anonymous.get(
+        url, {"protocol_number": receipt.protocol_number, "sha256": receipt.sha256.upper()}
+    )
     assert "Ricevuta valida" in ok.content.decode()
     wrong = anonymous.get(url, {"protocol_number": receipt.protocol_number, "sha256": "0" * 64})
     assert "Nessuna ricevuta" in wrong.content.decode()
@@ -267,7 +302,8 @@ def test_ask_a_question(client_for, proposal):
     user = proposal.created_by
     client = client_for(user)
     response = client.post(
-        reverse("applications:ask", args=[proposal.call.pk]), {"text": "Si può presentare con due enti?"}
+        reverse("applications:ask", args=[proposal.call.pk]),
+        {"text": "Si può presentare con due enti?"},
     )
     assert response["Location"] == reverse("applications:questions")
     assert "Si può presentare con due enti?" in client.get(response["Location"]).content.decode()

@@ -11,6 +11,14 @@ from django.db.models import Max
 from django.test import Client
 from django.urls import URLPattern, URLResolver, reverse
 
+from rione.applications import services as application_services
+from rione.applications.tests.factories import (
+    PDF_BYTES,
+    ProposalFactory,
+    attach_bytes,
+    complete_proposal,
+    open_call,
+)
 from rione.backoffice import urls as backoffice_urls
 from rione.core.models import AuditEvent, Invitation, Role, StaffRole
 from rione.portal.models import News, Story
@@ -58,6 +66,32 @@ def obj(name: str) -> Callable[[Any], list[Any]]:
     return lambda w: [w.city.slug, getattr(w, name).pk]
 
 
+def with_proposal(w: Any) -> Any:
+    """Add to ``w`` (once) an open call with a submitted proposal, its file and a question."""
+    if "proposal" not in w.objects:
+        open_ = open_call(programme=w.programme)
+        proposal = complete_proposal(ProposalFactory(call=open_))
+        attachment = attach_bytes(proposal, PDF_BYTES)
+        application_services.submit_proposal(
+            proposal=proposal, by=proposal.created_by, truthfulness=True, privacy=True
+        )
+        question = application_services.ask_question(
+            call=open_, by=proposal.created_by, text="Si può presentare più di una proposta?"
+        )
+        w.objects.update(
+            open_call=open_, proposal=proposal, attachment=attachment, applicant_question=question
+        )
+    return w
+
+
+def on_open_call(*names: str) -> Callable[[Any], list[Any]]:
+    def args(w: Any) -> list[Any]:
+        w = with_proposal(w)
+        return [w.city.slug, w.open_call.pk, *(getattr(w, name).pk for name in names)]
+
+    return args
+
+
 MATRIX: dict[str, Case] = {
     "home": Case("get", STAFF, lambda w: [], city_scoped=False),
     "invitation_accept": Case("get", EVERYONE, lambda w: [w.invitation.token], city_scoped=False),
@@ -83,6 +117,17 @@ MATRIX: dict[str, Case] = {
     "document_create": Case("get", MANAGERS, call),
     "document_delete": Case("post", MANAGERS, part("document")),
     "faq_publish": Case("post", MANAGERS, part("faq")),
+    # proposals and applicants' questions
+    "proposal_list": Case("get", STAFF, on_open_call()),
+    "proposal_detail": Case("get", STAFF, on_open_call("proposal")),
+    "proposal_attachment": Case("get", STAFF, on_open_call("proposal", "attachment")),
+    "applicant_question_list": Case("get", MANAGERS, on_open_call()),
+    "applicant_question_answer": Case(
+        "post",
+        MANAGERS,
+        on_open_call("applicant_question"),
+        data=lambda w: {"answer": "Una sola per ente.", "publish_as_faq": "on"},
+    ),
     **{
         f"{kind}_{verb}": Case(
             "post" if verb == "delete" else "get",

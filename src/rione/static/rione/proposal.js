@@ -70,9 +70,12 @@
       add.addEventListener("click", function () {
         var index = parseInt(totalForms.value, 10);
         var html = template.innerHTML.replace(/__prefix__/g, index).replace(/__n__/g, index + 1);
-        budget.querySelector("[data-lines]").insertAdjacentHTML("beforeend", html);
+        var lines = budget.querySelector("[data-lines]");
+        lines.insertAdjacentHTML("beforeend", html);
         totalForms.value = index + 1;
-        var first = budget.querySelector("[data-lines] tr:last-child select, [data-lines] tr:last-child input");
+        /* Move focus to the new line's first field, so keyboard and screen-reader users land in it. */
+        var added = lines.lastElementChild;
+        var first = added && added.querySelector("select, input:not([type=hidden])");
         if (first) first.focus();
       });
     }
