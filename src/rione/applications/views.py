@@ -7,7 +7,7 @@ service, render. Every step page shows the step list with the state of each step
 import json
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rione.applications import selectors, services
 from rione.applications.forms import (
     ApplicantStepForm,
+    BaseBudgetLineFormSet,
     BudgetLineFormSet,
     BudgetStepForm,
     IdeaStepForm,
@@ -29,6 +30,7 @@ from rione.applications.forms import (
     PartnerForm,
     QuestionForm,
     QuestionsStepForm,
+    StepForm,
     SubmitForm,
     TargetsStepForm,
     UploadForm,
@@ -250,6 +252,24 @@ def _revision(proposal: Proposal, step: str) -> dict[str, int]:
     return {"revision": services.step_revision(proposal, step)}
 
 
+def _form_step(
+    request: AuthenticatedHttpRequest,
+    proposal: Proposal,
+    step: str,
+    form: StepForm,
+    save: Callable[[int], Any],
+    *,
+    also_valid: Callable[[], bool] = lambda: True,
+    extra: Callable[[], dict[str, Any]] = dict,
+) -> HttpResponse:
+    """Save a step when its form is valid and go on; otherwise show it with its errors."""
+    if request.method == "POST" and form.is_valid() and also_valid():
+        ok, _result = run_service(form, lambda: save(form.cleaned_data["revision"]))
+        if ok:
+            return _saved(request, proposal, step)
+    return _render_step(request, proposal, step, {"form": form, **extra()})
+
+
 def applicant_step(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpResponse:
     form = ApplicantStepForm(
         request.POST or None,
@@ -257,31 +277,28 @@ def applicant_step(request: AuthenticatedHttpRequest, proposal: Proposal) -> Htt
         call=proposal.call,
         initial={**proposal_initial(proposal), **_revision(proposal, Step.APPLICANT)},
     )
-    if request.method == "POST" and form.is_valid():
-        ok, _saved_proposal = run_service(
-            form,
-            lambda: services.save_applicant_step(
-                proposal=proposal,
-                by=request.user,
-                is_network=form.cleaned_data["is_network"],
-                lot=form.cleaned_data.get("lot"),
-                revision=form.cleaned_data["revision"],
-                **form.applicant_kwargs(),
-            ),
-        )
-        if ok:
-            return _saved(request, proposal, Step.APPLICANT)
-    partners = list(proposal.partners.all())
-    letters = {a.partner_id: a for a in proposal.attachments.all() if a.partner_id}
-    return _render_step(
+
+    def partners() -> dict[str, Any]:
+        letters = {a.partner_id: a for a in proposal.attachments.all() if a.partner_id}
+        return {
+            "partners": [(p, letters.get(p.pk)) for p in proposal.partners.all()],
+            "upload_form": UploadForm(),
+        }
+
+    return _form_step(
         request,
         proposal,
         Step.APPLICANT,
-        {
-            "form": form,
-            "partners": [(p, letters.get(p.pk)) for p in partners],
-            "upload_form": UploadForm(),
-        },
+        form,
+        lambda revision: services.save_applicant_step(
+            proposal=proposal,
+            by=request.user,
+            is_network=form.cleaned_data["is_network"],
+            lot=form.cleaned_data.get("lot"),
+            revision=revision,
+            **form.applicant_kwargs(),
+        ),
+        extra=partners,
     )
 
 
@@ -293,47 +310,40 @@ def idea_step(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpResp
         call=proposal.call,
         initial={**initial, **_revision(proposal, Step.IDEA)},
     )
-    if request.method == "POST" and form.is_valid():
-        ok, _saved_proposal = run_service(
-            form,
-            lambda: services.save_idea_step(
-                proposal=proposal,
-                by=request.user,
-                values=form.values(),
-                neighbourhoods=list(form.cleaned_data["neighbourhoods"]),
-                revision=form.cleaned_data["revision"],
-            ),
-        )
-        if ok:
-            return _saved(request, proposal, Step.IDEA)
-    return _render_step(request, proposal, Step.IDEA, {"form": form})
+    return _form_step(
+        request,
+        proposal,
+        Step.IDEA,
+        form,
+        lambda revision: services.save_idea_step(
+            proposal=proposal,
+            by=request.user,
+            values=form.values(),
+            neighbourhoods=list(form.cleaned_data["neighbourhoods"]),
+            revision=revision,
+        ),
+    )
 
 
 def targets_step(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpResponse:
-    current = {t.target_group_id: t.participants for t in proposal.targets.all()}
     form = TargetsStepForm(
         request.POST or None,
         call=proposal.call,
-        current=current,
+        current={t.target_group_id: t.participants for t in proposal.targets.all()},
         initial=_revision(proposal, Step.TARGETS),
     )
-    if request.method == "POST" and form.is_valid():
-        ok, _saved_proposal = run_service(
-            form,
-            lambda: services.save_targets_step(
-                proposal=proposal,
-                by=request.user,
-                rows=form.rows(),
-                revision=form.cleaned_data["revision"],
-            ),
-        )
-        if ok:
-            return _saved(request, proposal, Step.TARGETS)
-    return _render_step(request, proposal, Step.TARGETS, {"form": form})
+    return _form_step(
+        request,
+        proposal,
+        Step.TARGETS,
+        form,
+        lambda revision: services.save_targets_step(
+            proposal=proposal, by=request.user, rows=form.rows(), revision=revision
+        ),
+    )
 
 
 def budget_step(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpResponse:
-    city_id = proposal.call.city_id
     lines_initial = [
         {
             "cost_category": line.cost_category_id,
@@ -347,61 +357,53 @@ def budget_step(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpRe
         request.POST or None,
         initial={"requested_grant": proposal.requested_grant, **_revision(proposal, Step.BUDGET)},
     )
-    formset = BudgetLineFormSet(
-        request.POST or None,
-        initial=lines_initial,
-        prefix="voci",
-        form_kwargs={"city_id": city_id},
+    formset = cast(
+        BaseBudgetLineFormSet,
+        BudgetLineFormSet(
+            request.POST or None,
+            initial=lines_initial,
+            prefix="voci",
+            form_kwargs={"city_id": proposal.call.city_id},
+        ),
     )
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        ok, _saved_proposal = run_service(
-            form,
-            lambda: services.save_budget_step(
-                proposal=proposal,
-                by=request.user,
-                lines=formset.lines(),  # type: ignore[attr-defined]
-                requested_grant=form.cleaned_data["requested_grant"],
-                revision=form.cleaned_data["revision"],
-            ),
-        )
-        if ok:
-            return _saved(request, proposal, Step.BUDGET)
-    rule = services.grant_rule_for(proposal, proposal.call.grant_rules.all())
-    return _render_step(
+    return _form_step(
         request,
         proposal,
         Step.BUDGET,
-        {
-            "form": form,
+        form,
+        lambda revision: services.save_budget_step(
+            proposal=proposal,
+            by=request.user,
+            lines=formset.lines(),
+            requested_grant=form.cleaned_data["requested_grant"],
+            revision=revision,
+        ),
+        also_valid=formset.is_valid,
+        extra=lambda: {
             "formset": formset,
             "summary": services.budget_of(proposal),
-            "rule": rule,
+            "rule": services.grant_rule_for(proposal, proposal.call.grant_rules.all()),
             "lot": proposal.lot,
         },
     )
 
 
 def questions_step(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpResponse:
-    current = {a.question_id: a.value for a in proposal.answers.all()}
     form = QuestionsStepForm(
         request.POST or None,
         call=proposal.call,
-        current=current,
+        current={a.question_id: a.value for a in proposal.answers.all()},
         initial=_revision(proposal, Step.QUESTIONS),
     )
-    if request.method == "POST" and form.is_valid():
-        ok, _saved_proposal = run_service(
-            form,
-            lambda: services.save_answers_step(
-                proposal=proposal,
-                by=request.user,
-                answers=form.answers(),
-                revision=form.cleaned_data["revision"],
-            ),
-        )
-        if ok:
-            return _saved(request, proposal, Step.QUESTIONS)
-    return _render_step(request, proposal, Step.QUESTIONS, {"form": form})
+    return _form_step(
+        request,
+        proposal,
+        Step.QUESTIONS,
+        form,
+        lambda revision: services.save_answers_step(
+            proposal=proposal, by=request.user, answers=form.answers(), revision=revision
+        ),
+    )
 
 
 def attachments_step(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpResponse:

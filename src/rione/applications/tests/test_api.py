@@ -76,11 +76,6 @@ def now():
         yield NOW
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 class Api:
     """A client of the applicant API that sends JSON and returns (status, parsed body)."""
 
