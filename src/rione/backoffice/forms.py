@@ -163,6 +163,7 @@ class CallForm(VersionedForm):
             "cap_selected",
             "duration_months",
             "allows_multiple_proposals",
+            "min_group_members",
             "restricted_to_call",
             "eligible_applicant_types",
             "eligible_neighbourhoods",

@@ -213,6 +213,14 @@ class Call(TimeStampedModel):
         _("durata dei progetti (mesi)"), null=True, blank=True
     )
     allows_multiple_proposals = models.BooleanField(_("più proposte per proponente"), default=False)
+    min_group_members = models.PositiveIntegerField(
+        _("componenti minimi di un gruppo informale"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Quanti componenti con nome e codice fiscale deve avere un gruppo informale. Vuoto: il valore predefinito della piattaforma."
+        ),
+    )
     restricted_to_call = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -255,6 +263,10 @@ class Call(TimeStampedModel):
                 name="call_cap_positive",
             ),
             models.CheckConstraint(
+                condition=Q(min_group_members__isnull=True) | Q(min_group_members__gt=0),
+                name="call_min_group_members_positive",
+            ),
+            models.CheckConstraint(
                 condition=~Q(status="published")
                 | Q(opens_at__isnull=False, closes_at__isnull=False),
                 name="published_call_has_dates",
@@ -282,6 +294,11 @@ class Call(TimeStampedModel):
         if at < self.closes_at:
             return CallPhase.OPEN
         return CallPhase.CLOSED
+
+    @property
+    def group_minimum(self) -> int:
+        """Named members an informal group needs to apply to this call."""
+        return self.min_group_members or int(settings.INFORMAL_GROUP_MIN_MEMBERS)
 
     @property
     def phase(self) -> CallPhase:

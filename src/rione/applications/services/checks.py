@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from rione.applicants.models import ETS_FORMS, LegalForm
@@ -106,7 +105,7 @@ def _check_applicant(proposal: Proposal, call: Call, review: Review) -> None:
     if lots and proposal.lot_id is None:
         review.add(step, _("Scegli il lotto per cui presenti la proposta."))
     if proposal.group is not None:
-        minimum = int(settings.INFORMAL_GROUP_MIN_MEMBERS)
+        minimum = call.group_minimum
         if len(proposal.group.members.all()) < minimum:
             review.add(
                 step,

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from rione.applicants.models import MemberRole
 from rione.applicants.tests.factories import MembershipFactory, PersonFactory
-from rione.applications import services
+from rione.applications import selectors, services
 from rione.applications.models import Proposal, ProposalStatus, Receipt, Step
 from rione.applications.tests.factories import (
     PDF_BYTES,
@@ -307,3 +307,18 @@ def test_ask_a_question(client_for, proposal):
     )
     assert response["Location"] == reverse("applications:questions")
     assert "Si può presentare con due enti?" in client.get(response["Location"]).content.decode()
+
+
+def test_a_call_may_ask_informal_groups_for_more_members(client_for):
+    proposal = ProposalFactory(by_group=True)
+    call = proposal.call
+    complete_proposal(proposal)
+    assert services.review_proposal(proposal).ready
+    call.min_group_members = 5
+    call.save(update_fields=["min_group_members"])
+    review = services.review_proposal(selectors.get_proposal(pk=proposal.pk))
+    assert any("almeno 5 componenti" in p for p in review.by_step["applicant"])
+    page = client_for(proposal.created_by).get(
+        reverse("portal:call_detail", args=[call.city.slug, call.slug])
+    )
+    assert "almeno 5 componenti" in page.content.decode()

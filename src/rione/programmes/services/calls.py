@@ -46,6 +46,7 @@ CALL_FIELDS = frozenset(
         "cap_selected",
         "duration_months",
         "allows_multiple_proposals",
+        "min_group_members",
         "restricted_to_call",
         "contact_email",
         "is_illustrative",
