@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "rione.programmes",
     "rione.applicants",
     "rione.applications",
+    "rione.evaluation",
     "rione.portal",
     "rione.backoffice",
     "rione.api",
