@@ -5,6 +5,8 @@ sign-off, publication, appeal decision and promotion is also an AuditEvent in th
 call's stream.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -14,7 +16,20 @@ from rione.applications.models import Attachment, Proposal
 from rione.core.models import MoneyField, TimeStampedModel
 from rione.programmes.models import Call, CallPart, Lot, RequiredDocument
 
-POINTS = {"max_digits": 7, "decimal_places": 2}
+
+class PointsField(models.DecimalField):
+    """Points of a score or a threshold: Decimal with two places."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 7)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("max_digits", None)
+        kwargs.pop("decimal_places", None)
+        return name, path, args, kwargs
 
 
 # Admissibility
@@ -173,11 +188,8 @@ class Commission(TimeStampedModel):
         blank=True,
         help_text=_("Vuoto: tutti i componenti valutano tutte le proposte."),
     )
-    outlier_gap = models.DecimalField(
-        _("scarto che segnala un punteggio da discutere"),
-        null=True,
-        blank=True,
-        **POINTS,
+    outlier_gap = PointsField(
+        _("scarto che segnala un punteggio da discutere"), null=True, blank=True
     )
 
     class Meta:
@@ -186,7 +198,9 @@ class Commission(TimeStampedModel):
         ordering = ["call", "lot__number", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["call", "lot"], condition=Q(lot__isnull=False), name="one_commission_per_lot"
+                fields=["call", "lot"],
+                condition=Q(lot__isnull=False),
+                name="one_commission_per_lot",
             ),
             models.UniqueConstraint(
                 fields=["call"], condition=Q(lot__isnull=True), name="one_commission_per_call"
@@ -305,9 +319,9 @@ class Criterion(CallPart):
     code = models.CharField(_("codice"), max_length=20)
     title = models.CharField(_("criterio"), max_length=300)
     description = models.TextField(_("indicazioni per i valutatori"), blank=True)
-    max_points = models.DecimalField(_("punteggio massimo"), **POINTS)
-    weight = models.DecimalField(_("peso"), default=1, **POINTS)
-    min_points = models.DecimalField(_("punteggio minimo"), null=True, blank=True, **POINTS)
+    max_points = PointsField(_("punteggio massimo"))
+    weight = PointsField(_("peso"), default=1)
+    min_points = PointsField(_("punteggio minimo"), null=True, blank=True)
     order = models.PositiveIntegerField(_("ordine"), default=0)
 
     class Meta:
@@ -337,7 +351,7 @@ class BonusKind(models.TextChoices):
 class BonusRule(CallPart):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="bonus_rules")
     kind = models.CharField(_("premialità"), max_length=30, choices=BonusKind.choices)
-    points = models.DecimalField(_("punti"), **POINTS)
+    points = PointsField(_("punti"))
 
     class Meta:
         verbose_name = _("premialità")
@@ -395,7 +409,7 @@ class Evaluation(TimeStampedModel):
 class Score(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
-    points = models.DecimalField(_("punti"), **POINTS)
+    points = PointsField(_("punti"))
     comment = models.TextField(_("commento"), blank=True)
 
     class Meta:
@@ -416,7 +430,7 @@ class ConsensusScore(models.Model):
     commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="+")
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
-    points = models.DecimalField(_("punti"), **POINTS)
+    points = PointsField(_("punti"))
     comment = models.TextField(_("commento"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -454,9 +468,7 @@ class SelectionRules(CallPart):
     """How a call turns scores into a ranking: thresholds, cap, budgets, quotas, tie-breaks."""
 
     call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="selection_rules")
-    overall_min = models.DecimalField(
-        _("punteggio minimo complessivo"), null=True, blank=True, **POINTS
-    )
+    overall_min = PointsField(_("punteggio minimo complessivo"), null=True, blank=True)
     overflow = models.CharField(
         _("quando la proposta successiva non rientra nella dotazione"),
         max_length=10,
@@ -539,7 +551,7 @@ class RankingEntry(models.Model):
     ranking = models.ForeignKey(Ranking, on_delete=models.CASCADE, related_name="entries")
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField(_("posizione"), null=True, blank=True)
-    score = models.DecimalField(_("punteggio"), null=True, blank=True, **POINTS)
+    score = PointsField(_("punteggio"), null=True, blank=True)
     status = models.CharField(_("esito"), max_length=30, choices=EntryStatus.choices)
     reason = models.CharField(_("regola che ha deciso"), max_length=60)
     reason_detail = models.CharField(max_length=100, blank=True)

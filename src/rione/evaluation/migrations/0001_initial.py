@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import rione.core.models
+import rione.evaluation.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -42,7 +43,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200, verbose_name='nome')),
                 ('method', models.CharField(choices=[('mean', 'Media dei punteggi dei componenti'), ('consensus', 'Punteggio unico concordato, registrato dal presidente')], default='mean', max_length=20, verbose_name='aggregazione dei punteggi')),
                 ('evaluators_per_proposal', models.PositiveIntegerField(blank=True, help_text='Vuoto: tutti i componenti valutano tutte le proposte.', null=True, verbose_name='valutatori per proposta')),
-                ('outlier_gap', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='scarto che segnala un punteggio da discutere')),
+                ('outlier_gap', rione.evaluation.models.PointsField(blank=True, null=True, verbose_name='scarto che segnala un punteggio da discutere')),
                 ('call', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='commissions', to='programmes.call')),
                 ('lot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='commissions', to='programmes.lot')),
             ],
@@ -102,9 +103,9 @@ class Migration(migrations.Migration):
                 ('code', models.CharField(max_length=20, verbose_name='codice')),
                 ('title', models.CharField(max_length=300, verbose_name='criterio')),
                 ('description', models.TextField(blank=True, verbose_name='indicazioni per i valutatori')),
-                ('max_points', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='punteggio massimo')),
-                ('weight', models.DecimalField(decimal_places=2, default=1, max_digits=7, verbose_name='peso')),
-                ('min_points', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='punteggio minimo')),
+                ('max_points', rione.evaluation.models.PointsField(verbose_name='punteggio massimo')),
+                ('weight', rione.evaluation.models.PointsField(default=1, verbose_name='peso')),
+                ('min_points', rione.evaluation.models.PointsField(blank=True, null=True, verbose_name='punteggio minimo')),
                 ('order', models.PositiveIntegerField(default=0, verbose_name='ordine')),
                 ('call', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='programmes.call')),
                 ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='evaluation.criterion')),
@@ -119,7 +120,7 @@ class Migration(migrations.Migration):
             name='ConsensusScore',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('points', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='punti')),
+                ('points', rione.evaluation.models.PointsField(verbose_name='punti')),
                 ('comment', models.TextField(blank=True, verbose_name='commento')),
                 ('recorded_at', models.DateTimeField()),
                 ('commission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='evaluation.commission')),
@@ -218,7 +219,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('position', models.PositiveIntegerField(blank=True, null=True, verbose_name='posizione')),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='punteggio')),
+                ('score', rione.evaluation.models.PointsField(blank=True, null=True, verbose_name='punteggio')),
                 ('status', models.CharField(choices=[('selected', 'Selezionata'), ('eligible_not_selected', 'Idonea non selezionata'), ('below_threshold', 'Sotto la soglia'), ('not_admissible', 'Non ammissibile'), ('renounced', 'Rinuncia'), ('revoked', 'Revocata')], max_length=30, verbose_name='esito')),
                 ('reason', models.CharField(max_length=60, verbose_name='regola che ha deciso')),
                 ('reason_detail', models.CharField(blank=True, max_length=100)),
@@ -236,7 +237,7 @@ class Migration(migrations.Migration):
             name='Score',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('points', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='punti')),
+                ('points', rione.evaluation.models.PointsField(verbose_name='punti')),
                 ('comment', models.TextField(blank=True, verbose_name='commento')),
                 ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluation.criterion')),
                 ('evaluation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='evaluation.evaluation')),
@@ -252,7 +253,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='creato il')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='aggiornato il')),
-                ('overall_min', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='punteggio minimo complessivo')),
+                ('overall_min', rione.evaluation.models.PointsField(blank=True, null=True, verbose_name='punteggio minimo complessivo')),
                 ('overflow', models.CharField(choices=[('skip', 'Passa alla successiva che rientra nella dotazione'), ('partial', 'Finanzia in parte con quanto resta'), ('stop', 'Interrompi il finanziamento nel lotto')], default='skip', max_length=10, verbose_name='quando la proposta successiva non rientra nella dotazione')),
                 ('quotas', models.JSONField(blank=True, default=dict, verbose_name='numero massimo per tipologia')),
                 ('reserved', models.JSONField(blank=True, default=dict, verbose_name='quote riservate per tipologia')),
@@ -293,7 +294,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='creato il')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='aggiornato il')),
                 ('kind', models.CharField(choices=[('network', 'Proposta presentata da una rete'), ('priority_neighbourhood', 'Quartiere prioritario')], max_length=30, verbose_name='premialità')),
-                ('points', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='punti')),
+                ('points', rione.evaluation.models.PointsField(verbose_name='punti')),
                 ('call', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bonus_rules', to='programmes.call')),
             ],
             options={
