@@ -69,10 +69,10 @@ class AmountField(forms.Field):
         number = parse_amount(text)
         if number < 0:
             raise ValidationError(_("L'importo non può essere negativo."))
-        if number != number.quantize(Decimal(1).scaleb(-self.places)):
-            raise ValidationError(_("Al massimo %(n)d cifre decimali.") % {"n": self.places})
         if number >= Decimal("1e11"):
             raise ValidationError(_("L'importo è troppo grande."))
+        if number != number.quantize(Decimal(1).scaleb(-self.places)):
+            raise ValidationError(_("Al massimo %(n)d cifre decimali.") % {"n": self.places})
         return number
 
     def prepare_value(self, value: Any) -> Any:

@@ -294,7 +294,14 @@ class Answer(models.Model):
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
-    return f"proposals/{instance.proposal_id}/{instance.sha256[:16]}/{filename}"
+    """A name made of the file's hash: the person's file name is kept in ``original_name`` only."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    suffix = (
+        f".{extension}"
+        if extension.isascii() and extension.isalnum() and len(extension) <= 5
+        else ""
+    )
+    return f"proposals/{instance.proposal_id}/{instance.sha256}{suffix}"
 
 
 class Attachment(models.Model):

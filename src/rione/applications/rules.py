@@ -21,8 +21,11 @@ def _applicant_role(user: AnyUser, proposal: Any) -> str | None:
     """'contact', an organisation role, or None. Cached on the user per proposal."""
     if not user.is_authenticated or not isinstance(proposal, Proposal):
         return None
-    cache: dict[int, str | None] = user.__dict__.setdefault(ROLE_ATTR, {})
-    if proposal.pk not in cache:
+    cache: dict[tuple[int, int | None, int | None], str | None] = user.__dict__.setdefault(
+        ROLE_ATTR, {}
+    )
+    key = (proposal.pk, proposal.organisation_id, proposal.group_id)
+    if key not in cache:
         role: str | None = None
         if proposal.group is not None:
             role = "contact" if proposal.group.contact_id == user.pk else None
@@ -35,8 +38,8 @@ def _applicant_role(user: AnyUser, proposal: Any) -> str | None:
                 .first()
             )
             role = str(found) if found is not None else None
-        cache[proposal.pk] = role
-    return cache[proposal.pk]
+        cache[key] = role
+    return cache[key]
 
 
 def forget_proposal_roles(user: AnyUser) -> None:

@@ -1,6 +1,7 @@
 """Reads of proposals for pages, the API and the checks, each in a fixed number of queries."""
 
 import json
+import re
 from typing import Any
 
 from django.db.models import Count, F, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -173,7 +174,7 @@ def submitted_versions(*, call: Call, filters: dict[str, Any] | None = None) -> 
         matches = Q(version_content__idea__title__icontains=text) | Q(
             version_content__applicant__name__icontains=text
         )
-        if text.isdigit():
+        if re.fullmatch(r"[0-9]{1,9}", text):
             matches |= Q(version_number=int(text))
         queryset = queryset.filter(matches)
     return queryset

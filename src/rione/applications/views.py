@@ -50,6 +50,7 @@ from rione.applications.models import (
 from rione.applications.services.canonical import proposal_content
 from rione.backoffice.views.base import paginate, run_action, run_service
 from rione.core import clock
+from rione.core.errors import DomainError
 from rione.core.http import AuthenticatedHttpRequest
 from rione.core.permissions import access
 from rione.programmes.models import Call, CallPhase, RequiredDocument
@@ -450,7 +451,7 @@ def summary_step(request: AuthenticatedHttpRequest, proposal: Proposal) -> HttpR
                     "Solo il legale rappresentante o un delegato dell'ente può presentare la domanda."
                 ),
             )
-        except services.CallNotOpen as error:
+        except DomainError as error:
             form.add_error(None, str(error.message))
         else:
             messages.success(request, _("Domanda presentata. Ecco la ricevuta."))
@@ -554,7 +555,11 @@ def attachment(
     request: AuthenticatedHttpRequest, proposal: Proposal, attachment_pk: int
 ) -> FileResponse:
     found = get_object_or_404(Attachment, proposal=proposal, pk=attachment_pk)
-    response = FileResponse(found.file.open("rb"), as_attachment=True, filename=found.original_name)
+    try:
+        handle = found.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=found.original_name)
     response["Content-Type"] = found.content_type
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

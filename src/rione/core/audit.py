@@ -117,8 +117,13 @@ def record_event(
     data: dict[str, Any] | None = None,
     stream: str | None = None,
     at: datetime | None = None,
+    city_visible: bool = True,
 ) -> AuditEvent:
-    """Append one event to the chain of ``obj``'s stream. Locks that stream's head row."""
+    """Append one event to the chain of ``obj``'s stream. Locks that stream's head row.
+
+    ``city_visible=False`` keeps the event out of the city's activity log: for what an
+    applicant does before submitting, which the city must not see.
+    """
     name = stream or stream_of(obj)
     AuditStream.objects.bulk_create([AuditStream(name=name)], ignore_conflicts=True)
     head = AuditStream.objects.select_for_update().get(name=name)
@@ -132,7 +137,7 @@ def record_event(
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],
-        city_id=city_id_of(obj),
+        city_id=city_id_of(obj) if city_visible else None,
         data=jsonable(data or {}),
         prev_hash=head.last_hash,
     )

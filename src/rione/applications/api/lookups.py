@@ -33,7 +33,7 @@ def access_proposal(request: HttpRequest, **lookup: Any) -> Proposal:
         access(
             caller(request),
             Proposal.objects.select_related("call", "group"),
-            perm="applications.view_proposal",
+            perm="applications.open_in_personal_area",
             **lookup,
         ),
     )

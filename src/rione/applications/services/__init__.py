@@ -24,6 +24,7 @@ from rione.applications.services.drafts import (
 )
 from rione.applications.services.errors import (
     CallNotOpen,
+    NewerVersionExists,
     NotReadyToSubmit,
     ProposalLocked,
     StepConflict,
@@ -51,6 +52,7 @@ __all__ = [
     "PARTNER_FIELDS",
     "CallNotOpen",
     "LineInput",
+    "NewerVersionExists",
     "NotReadyToSubmit",
     "ProposalLocked",
     "Review",

@@ -152,14 +152,14 @@ def proposal_content(proposal: Proposal, *, version: int, declarant: User) -> di
     }
 
 
-def withdrawal_content(proposal: Proposal, *, version: int, reason: str) -> dict[str, Any]:
-    call = proposal.call
+def withdrawal_content(submitted: dict[str, Any], *, reason: str) -> dict[str, Any]:
+    """What a withdrawal records: the submitted version it withdraws, never the working copy."""
     return {
         "schema": WITHDRAWAL_SCHEMA,
-        "call": {"id": call.pk, "city": call.city.slug, "slug": call.slug, "title": call.title},
-        "proposal": proposal.pk,
-        "withdrawn_version": version,
-        "title": proposal.title,
-        "applicant": proposal.applicant_name,
+        "call": submitted["call"],
+        "proposal": submitted["proposal"],
+        "withdrawn_version": submitted["version"],
+        "title": submitted["idea"]["title"],
+        "applicant": submitted["applicant"]["name"],
         "reason": reason,
     }

@@ -25,6 +25,7 @@ from rione.core.audit import record_event
 from rione.core.files import private_storage
 from rione.core.models import User
 from rione.core.permissions import ensure_perm
+from rione.core.text import ensure_storable
 from rione.programmes.models import Call, CallPhase, ExtraQuestion, Lot, QuestionKind
 from rione.territory.models import CostCategory, Neighbourhood, Sector, TargetGroup
 
@@ -32,6 +33,7 @@ IDEA_FIELDS = frozenset(
     {"title", "summary", "sector", "problem", "solution", "innovation", "impact", "sustainability"}
 )
 MAX_BUDGET_LINES = 100
+ANSWER_MAX_LENGTH = 4000
 MAX_QUANTITY = Decimal("99999999.99")
 DESCRIPTION_MAX_LENGTH = 300
 
@@ -106,7 +108,9 @@ def start_proposal(
         saved_steps=[Step.APPLICANT.value],
         step_revisions={Step.APPLICANT.value: 1},
     )
-    record_event(proposal, "proposal.started", by=by, data={"call": call.pk}, at=at)
+    record_event(
+        proposal, "proposal.started", by=by, data={"call": call.pk}, at=at, city_visible=False
+    )
     return proposal
 
 
@@ -134,7 +138,14 @@ def finish_edit(
     if step not in proposal.saved_steps:
         proposal.saved_steps = [*proposal.saved_steps, step]
     proposal.save()
-    record_event(proposal, "proposal.step_saved", by=by, data={"step": step, **data}, at=at)
+    record_event(
+        proposal,
+        "proposal.step_saved",
+        by=by,
+        data={"step": step, **data},
+        at=at,
+        city_visible=False,
+    )
     return proposal
 
 
@@ -165,8 +176,21 @@ def save_applicant_step(
     revision: int | None = None,
     at: datetime | None = None,
 ) -> Proposal:
-    """Change who applies (among those ``by`` acts for), whether as a network, and the lot."""
+    """Change who applies (among those ``by`` acts for), whether as a network, and the lot.
+
+    Who applies can change only before the first submission, and only by someone who may
+    commit the current applicant (legal representative, delegate, group contact).
+    """
     locked = begin_edit(proposal, by=by, step=Step.APPLICANT, revision=revision, at=at)
+    if (organisation, group) != (locked.organisation, locked.group):
+        if locked.version > 0:
+            raise ValidationError(
+                _(
+                    "Dopo la prima presentazione il proponente non si può cambiare. Per "
+                    "presentare con un altro proponente ritira questa domanda e iniziane una nuova."
+                )
+            )
+        ensure_perm(by, "applications.submit_proposal", locked)
     _check_applicant_choice(
         locked.call, by, organisation=organisation, group=group, is_network=is_network, lot=lot
     )
@@ -189,14 +213,14 @@ def save_applicant_step(
     )
 
 
-def _check_text_lengths(proposal: Proposal, names: Iterable[str]) -> None:
+def check_text_lengths(instance: models.Model, names: Iterable[str]) -> None:
     """Text fields' limits, which ``full_clean`` does not check (TextField has no validator)."""
     errors: dict[str, list[str]] = {}
     for name in names:
-        field = Proposal._meta.get_field(name)
+        field = instance._meta.get_field(name)
         if isinstance(field, models.TextField) and field.max_length:
             try:
-                MaxLengthValidator(field.max_length)(getattr(proposal, name))
+                MaxLengthValidator(field.max_length)(getattr(instance, name))
             except ValidationError as error:
                 errors[name] = error.messages
     if errors:
@@ -217,6 +241,7 @@ def save_idea_step(
     unknown = set(values) - IDEA_FIELDS
     if unknown:
         raise ValueError(f"Fields not editable here: {sorted(unknown)}")
+    ensure_storable(values)
     locked = begin_edit(proposal, by=by, step=Step.IDEA, revision=revision, at=at)
     call = locked.call
     sector = values.get("sector")
@@ -229,7 +254,7 @@ def save_idea_step(
         raise ValidationError({"neighbourhoods": _("Scegli solo quartieri ammessi dall'avviso.")})
     for name, value in values.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
-    _check_text_lengths(locked, values)
+    check_text_lengths(locked, values)
     locked.full_clean(
         exclude=["created_by", "call", "organisation", "group", "lot"], validate_constraints=False
     )
@@ -281,6 +306,7 @@ class LineInput:
 
 def _check_line(line: LineInput, city_id: int, index: int) -> None:
     where = _("Voce %(n)d: ") % {"n": index}
+    ensure_storable({"description": line.description})
     if line.cost_category.city_id != city_id:
         raise ValidationError(where + _("la categoria di costo non è tra quelle della città."))
     if not line.description.strip():
@@ -360,10 +386,12 @@ def _clean_answer(question: ExtraQuestion, value: str) -> str:
     value = value.strip()
     if not value:
         return value
-    if question.max_length and len(value) > question.max_length:
+    ensure_storable({"answer": value})
+    limit = question.max_length or ANSWER_MAX_LENGTH
+    if len(value) > limit:
         raise ValidationError(
             _("La risposta a «%(text)s» supera i %(n)d caratteri.")
-            % {"text": question.text, "n": question.max_length}
+            % {"text": question.text, "n": limit}
         )
     if question.kind == QuestionKind.NUMBER:
         number: Decimal | None
@@ -419,7 +447,9 @@ def discard_draft(*, proposal: Proposal, by: User) -> None:
     if locked.status != "draft":
         raise ProposalLocked()
     files = [a.file.name for a in locked.attachments.all()]
-    record_event(locked, "proposal.discarded", by=by, data={"call": locked.call_id})
+    record_event(
+        locked, "proposal.discarded", by=by, data={"call": locked.call_id}, city_visible=False
+    )
     locked.attachments.all().delete()
     locked.partners.all().delete()
     locked.delete()

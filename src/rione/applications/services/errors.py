@@ -30,6 +30,14 @@ class StepConflict(DomainError):
     )
 
 
+class NewerVersionExists(DomainError):
+    code = "newer_version_exists"
+    message = _(
+        "Questa pagina mostrava una versione superata della domanda: nel frattempo ne è stata "
+        "presentata una più recente, poi riaperta. Ricarica la pagina, controlla e presenta di nuovo."
+    )
+
+
 class NotReadyToSubmit(DomainError):
     code = "not_ready_to_submit"
     message = _("La domanda non può ancora essere presentata.")

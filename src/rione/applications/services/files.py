@@ -18,10 +18,16 @@ from django.utils.translation import gettext as _
 
 from rione.applicants.validators import normalise_code
 from rione.applications.models import Attachment, Partner, Proposal, Step
-from rione.applications.services.drafts import begin_edit, detach_attachment, finish_edit
+from rione.applications.services.drafts import (
+    begin_edit,
+    check_text_lengths,
+    detach_attachment,
+    finish_edit,
+)
 from rione.core import clock
 from rione.core.audit import record_event, snapshot
 from rione.core.models import User
+from rione.core.text import ensure_storable
 from rione.core.uploads import ACCEPTED_LABEL, inspect_upload
 from rione.programmes.models import RequiredDocument
 
@@ -147,11 +153,13 @@ def _partner(
     unknown = set(values) - PARTNER_FIELDS
     if unknown:
         raise ValueError(f"Fields not editable here: {sorted(unknown)}")
+    ensure_storable(values)
     partner = instance or Partner(proposal=locked)
     for name, value in values.items():
         setattr(partner, name, value.strip() if isinstance(value, str) else value)
     partner.codice_fiscale = normalise_code(partner.codice_fiscale)
     partner.full_clean(exclude=["proposal"])
+    check_text_lengths(partner, values)
     return partner
 
 
@@ -192,6 +200,13 @@ def remove_partner(*, partner: Partner, by: User, at: datetime | None = None) ->
     locked = begin_edit(partner.proposal, by=by, step=Step.APPLICANT, revision=None, at=at)
     for letter in locked.attachments.filter(partner=partner, is_current=True):
         detach_attachment(letter)
-    record_event(locked, "proposal.partner_removed", by=by, data={"partner": partner.name}, at=at)
+    record_event(
+        locked,
+        "proposal.partner_removed",
+        by=by,
+        data={"partner": partner.pk},
+        at=at,
+        city_visible=False,
+    )
     partner.delete()
     finish_edit(locked, by=by, step=Step.APPLICANT, at=at, data={"partner_removed": partner.name})

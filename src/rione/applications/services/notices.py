@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
-from rione.applications.models import EDITABLE, Proposal
+from rione.applications.models import EDITABLE, Proposal, ProposalStatus
+from rione.applications.services.drafts import may_act_for
 from rione.core import clock
 from rione.core.models import User
 from rione.core.tasks import send_email
@@ -32,20 +33,37 @@ def register_draft_holders() -> None:
 
 def _reminder_body(proposal: Proposal, days: int) -> str:
     link = settings.SITE_URL.rstrip("/") + reverse("applications:proposal", args=[proposal.pk])
-    return ngettext(
-        "La tua domanda «%(title)s» per l'avviso «%(call)s» non è ancora stata presentata.\n"
-        "La scadenza è tra %(days)d giorno. Completa e presenta la domanda qui:\n%(link)s\n\n"
-        "Una bozza non presentata entro la scadenza non può essere valutata.",
-        "La tua domanda «%(title)s» per l'avviso «%(call)s» non è ancora stata presentata.\n"
-        "La scadenza è tra %(days)d giorni. Completa e presenta la domanda qui:\n%(link)s\n\n"
-        "Una bozza non presentata entro la scadenza non può essere valutata.",
-        days,
-    ) % {
+    values = {
         "title": proposal.title or _("senza titolo"),
         "call": proposal.call.title,
         "days": days,
         "link": link,
     }
+    if proposal.status == ProposalStatus.REOPENED:
+        return (
+            ngettext(
+                "Hai riaperto la domanda «%(title)s» per l'avviso «%(call)s» e non hai ancora "
+                "presentato la nuova versione. La scadenza è tra %(days)d giorno: presentala qui\n"
+                "%(link)s\n\nSe non la presenti resta valida la versione presentata in precedenza.",
+                "Hai riaperto la domanda «%(title)s» per l'avviso «%(call)s» e non hai ancora "
+                "presentato la nuova versione. La scadenza è tra %(days)d giorni: presentala qui\n"
+                "%(link)s\n\nSe non la presenti resta valida la versione presentata in precedenza.",
+                days,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "La tua domanda «%(title)s» per l'avviso «%(call)s» non è ancora stata presentata.\n"
+            "La scadenza è tra %(days)d giorno. Completa e presenta la domanda qui:\n%(link)s\n\n"
+            "Una bozza non presentata entro la scadenza non può essere valutata.",
+            "La tua domanda «%(title)s» per l'avviso «%(call)s» non è ancora stata presentata.\n"
+            "La scadenza è tra %(days)d giorni. Completa e presenta la domanda qui:\n%(link)s\n\n"
+            "Una bozza non presentata entro la scadenza non può essere valutata.",
+            days,
+        )
+        % values
+    )
 
 
 def send_deadline_reminders(*, at: datetime | None = None) -> int:
@@ -62,13 +80,17 @@ def send_deadline_reminders(*, at: datetime | None = None) -> int:
         call__status=CallStatus.PUBLISHED,
         call__closes_at__gt=now,
         call__closes_at__lte=now + timedelta(days=windows[-1]),
-    ).select_related("call", "created_by")
+    ).select_related("call", "created_by", "organisation", "group")
     sent = 0
     for proposal in due.iterator(chunk_size=500):
         assert proposal.call.closes_at is not None
         days = next(d for d in windows if proposal.call.closes_at <= now + timedelta(days=d))
         if f"{days}d" in proposal.reminders_sent:
             continue
+        if not may_act_for(
+            proposal.created_by, organisation=proposal.organisation, group=proposal.group
+        ):
+            continue  # they no longer act for the applicant
         with transaction.atomic():
             marks = {f"{d}d" for d in windows if d >= days}
             proposal.reminders_sent = sorted(set(proposal.reminders_sent) | marks)

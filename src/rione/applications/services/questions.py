@@ -14,6 +14,7 @@ from rione.core.audit import record_event
 from rione.core.models import User
 from rione.core.permissions import ensure_perm
 from rione.core.tasks import send_email
+from rione.core.text import ensure_storable
 from rione.programmes.models import Call, FaqEntry
 from rione.programmes.services import create_call_part, publish_faq
 
@@ -28,6 +29,7 @@ def ask_question(
     ensure_perm(by, "applications.ask_question")
     ensure_open(call, at=at)
     text = text.strip()
+    ensure_storable({"text": text})
     if len(text) < 10:
         raise ValidationError({"text": _("Scrivi la domanda per intero (almeno 10 caratteri).")})
     if len(text) > 2000:

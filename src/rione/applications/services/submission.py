@@ -6,6 +6,7 @@ because a transaction that fails (deadline passed, a problem found) rolls the co
 back with everything else.
 """
 
+import json
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -31,11 +32,12 @@ from rione.applications.services.canonical import (
 )
 from rione.applications.services.checks import eligibility_problems, review_proposal
 from rione.applications.services.drafts import ensure_open
-from rione.applications.services.errors import NotReadyToSubmit
+from rione.applications.services.errors import NewerVersionExists, NotReadyToSubmit
 from rione.core import clock
 from rione.core.audit import record_event
 from rione.core.models import User
 from rione.core.permissions import ensure_perm
+from rione.core.text import ensure_storable
 from rione.core.workflow import ensure_transition
 from rione.programmes.models import Call
 
@@ -116,6 +118,8 @@ def submit_proposal(
             or (expected_version is not None and locked.version > expected_version)
         )
     ):
+        if locked.status == ProposalStatus.REOPENED:
+            raise NewerVersionExists()
         return already
     ensure_perm(by, "applications.submit_proposal", locked)
     ensure_transition(PROPOSAL_TRANSITIONS, locked.status, ProposalStatus.SUBMITTED)
@@ -191,13 +195,17 @@ def withdraw_proposal(
         assert already is not None
         return already
     ensure_perm(by, "applications.withdraw_proposal", locked)
+    ensure_storable({"reason": reason})
     ensure_transition(PROPOSAL_TRANSITIONS, locked.status, ProposalStatus.WITHDRAWN)
     now = clock.resolve(at)
     ensure_open(locked.call, at=now)
     source = locked.status
     locked.status, locked.withdrawn_at = ProposalStatus.WITHDRAWN, now
     locked.save(update_fields=["status", "withdrawn_at", "updated_at"])
-    content = withdrawal_content(locked, version=locked.version, reason=reason.strip()[:2000])
+    submitted = Receipt.objects.filter(proposal=locked).exclude(kind=ReceiptKind.WITHDRAWAL)
+    last = submitted.order_by("-protocol_number").first()
+    assert last is not None  # a standing proposal has been submitted at least once
+    content = withdrawal_content(json.loads(last.content), reason=reason.strip()[:2000])
     receipt = _issue(
         locked, kind=ReceiptKind.WITHDRAWAL, version=locked.version, content=content, by=by, at=now
     )

@@ -126,7 +126,8 @@ def test_an_upload_is_stored_with_its_sha256_size_and_type(proposal, rep, statut
     assert (attachment.original_name, attachment.title) == ("statuto firmato.pdf", "Statuto")
     assert (attachment.uploaded_by, attachment.uploaded_at) == (rep, NOW)
     assert (attachment.is_current, attachment.in_submission) == (True, False)
-    assert attachment.file.name.startswith(f"proposals/{proposal.pk}/{attachment.sha256[:16]}/")
+    # stored under its hash, never under the name the person gave it
+    assert attachment.file.name == f"proposals/{proposal.pk}/{attachment.sha256}.pdf"
     with attachment.file.open("rb") as stored_file:
         assert stored_file.read() == content
     [event] = step_events(proposal, Step.ATTACHMENTS)

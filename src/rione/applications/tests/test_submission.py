@@ -25,6 +25,7 @@ from rione.applications.models import (
 )
 from rione.applications.services import (
     CallNotOpen,
+    NewerVersionExists,
     NotReadyToSubmit,
     reopen_proposal,
     save_answers_step,
@@ -209,13 +210,13 @@ def test_a_double_submit_returns_the_same_receipt(proposal, rep):
     only_event(proposal, "proposal.submitted")
 
 
-def test_a_submit_from_an_older_version_returns_the_latest_receipt(proposal, rep):
-    first = submit(proposal, rep, expected_version=0)
+def test_a_submit_from_a_tab_older_than_the_reopening_is_refused(proposal, rep):
+    submit(proposal, rep, expected_version=0)
     reopen_proposal(proposal=proposal, by=rep)
 
-    stale = submit(proposal, rep, expected_version=0)  # a second tab opened before the reopening
+    with pytest.raises(NewerVersionExists):
+        submit(proposal, rep, expected_version=0)  # a second tab opened before the reopening
 
-    assert stale == first
     assert Receipt.objects.count() == 1
     assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.REOPENED
 
