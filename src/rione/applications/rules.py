@@ -71,10 +71,27 @@ def is_signed_in(user: AnyUser) -> bool:
     return bool(user.is_authenticated)
 
 
+@rules.predicate
+def declared_conflict(user: AnyUser, proposal: Any = None) -> bool:
+    """The user declared a conflict of interest on this proposal as a commission member."""
+    from rione.evaluation.models import ConflictDeclaration
+
+    return bool(
+        user.is_authenticated
+        and isinstance(proposal, Proposal)
+        and ConflictDeclaration.objects.filter(
+            member__user=user, proposal=proposal, has_conflict=True
+        ).exists()
+    )
+
+
 is_call_staff = has_city_role(*ANY_STAFF)
 
 rules.add_perm("applications.start_proposal", is_signed_in)
-rules.add_perm("applications.view_proposal", is_applicant | (is_call_staff & was_submitted))
+rules.add_perm(
+    "applications.view_proposal",
+    is_applicant | (is_call_staff & was_submitted & ~declared_conflict),
+)
 rules.add_perm("applications.change_proposal", is_applicant & is_editable)
 rules.add_perm("applications.submit_proposal", may_commit_applicant)
 rules.add_perm("applications.withdraw_proposal", may_commit_applicant & was_submitted)

@@ -53,6 +53,7 @@ from rione.core import clock
 from rione.core.errors import DomainError
 from rione.core.http import AuthenticatedHttpRequest
 from rione.core.permissions import access
+from rione.evaluation import selectors as evaluation_selectors
 from rione.programmes.models import Call, CallPhase, RequiredDocument
 from rione.territory.models import City
 
@@ -159,7 +160,11 @@ def _render_step(
 def my_proposals(request: AuthenticatedHttpRequest) -> HttpResponse:
     proposals = paginate(request, selectors.proposals_of(user=request.user))
     now = clock.now()
-    rows = [{"proposal": p, "next": next_action(p, now)} for p in proposals]
+    outcomes = evaluation_selectors.applicant_admissibility(proposals=list(proposals), at=now)
+    rows = [
+        {"proposal": p, "next": next_action(p, now), "admissibility": outcomes.get(p.pk)}
+        for p in proposals
+    ]
     return render(
         request,
         "applications/list.html",

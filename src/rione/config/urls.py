@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("gestione/", include("rione.backoffice.urls")),
     path("area-personale/", include("rione.applicants.urls")),
     path("", include("rione.applications.urls")),
+    path("", include("rione.evaluation.urls")),
     *root_urlpatterns,  # sitemap.xml, robots.txt: outside the "portal" namespace
     path("", include("rione.portal.urls")),
 ]

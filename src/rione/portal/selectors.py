@@ -138,8 +138,15 @@ def call_detail_queryset(*, at: datetime, public_only: bool = True) -> QuerySet[
 
 
 def get_public_call(*, city: City, slug: str, at: datetime) -> Call:
-    """One public call of ``city`` with all its parts. Raises Http404 for drafts."""
-    return get_object_or_404(call_detail_queryset(at=at), city=city, slug=slug)
+    """One public call of ``city`` with all its parts. Raises Http404 for drafts.
+
+    ``has_published_ranking`` tells whether its ranking page exists.
+    """
+    from rione.evaluation.models import Ranking
+
+    published = Ranking.objects.filter(call=OuterRef("pk"), published_at__isnull=False)
+    queryset = call_detail_queryset(at=at).annotate(has_published_ranking=Exists(published))
+    return get_object_or_404(queryset, city=city, slug=slug)
 
 
 def get_call_for_preview(*, city: City, slug: str, at: datetime) -> Call:

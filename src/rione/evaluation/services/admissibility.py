@@ -1,0 +1,661 @@
+"""Admissibility of the proposals of a closed call, and integration requests (soccorso istruttorio).
+
+Staff judge the latest submitted version, frozen in its receipt, never the working copy.
+Automatic checks read that version and the call's rules; the manual checklist is the
+call's own list. Every outcome needs a reason, follows ADMISSIBILITY_TRANSITIONS, is
+audited in the call's stream and is e-mailed to the applicant after commit.
+
+An integration request asks the applicant for something missing by a deadline; the
+answer (text and optionally a file) is the only thing an applicant may add after the
+call's deadline. While a request is open, the outcome cannot be decided.
+"""
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rione.applicants.models import ETS_FORMS
+from rione.applications.budget import BudgetSummary
+from rione.applications.models import STANDING, Attachment, Proposal
+from rione.applications.services.checks import BUSINESS_FORMS
+from rione.core import clock
+from rione.core.audit import record_event
+from rione.core.errors import DomainError, InvalidTransition
+from rione.core.models import User
+from rione.core.money import format_eur
+from rione.core.permissions import ensure_perm
+from rione.core.records import create_record, delete_record, update_record
+from rione.core.tasks import send_email
+from rione.core.uploads import ACCEPTED_LABEL, inspect_upload
+from rione.core.workflow import ensure_transition
+from rione.evaluation import selectors
+from rione.evaluation.models import (
+    ADMISSIBILITY_TRANSITIONS,
+    AdmissibilityOutcome,
+    AdmissibilityReview,
+    ChecklistItem,
+    IntegrationRequest,
+)
+from rione.evaluation.selectors import DECIDED_OUTCOMES, CallRequirements
+from rione.programmes.models import Call, CallPhase, RequiredDocument
+from rione.territory.models import ApplicantCategory
+
+# Phases in which the call still takes submissions (or has not yet): no admissibility yet.
+BEFORE_CLOSING = frozenset({CallPhase.DRAFT, CallPhase.SCHEDULED, CallPhase.OPEN})
+
+CHECK_LABELS: dict[str, Any] = {
+    "on_time": gettext_lazy("Presentata entro la scadenza"),
+    "applicant_type": gettext_lazy("Tipologia di proponente ammessa"),
+    "neighbourhoods": gettext_lazy("Quartieri ammessi dall'avviso"),
+    "documents": gettext_lazy("Documenti obbligatori presenti"),
+    "budget": gettext_lazy("Contributo e cofinanziamento conformi alle regole"),
+}
+CHECKLIST_FIELDS = frozenset({"text", "order"})
+
+
+class NotStanding(DomainError):
+    code = "proposal_not_standing"
+    message = gettext_lazy(
+        "La proposta non ha una versione presentata valida: è una bozza o è stata ritirata."
+    )
+
+
+class CallNotClosed(DomainError):
+    code = "call_not_closed"
+    message = gettext_lazy(
+        "La verifica di ammissibilità si fa dopo la scadenza dell'avviso: l'avviso è ancora "
+        "aperto o non è stato pubblicato."
+    )
+
+
+class ChecklistFrozen(DomainError):
+    code = "checklist_frozen"
+    message = gettext_lazy(
+        "Le verifiche non si possono più modificare: per almeno una proposta dell'avviso "
+        "l'esito è già stato deciso, e tutte vanno giudicate con le stesse verifiche."
+    )
+
+
+class IntegrationPending(DomainError):
+    code = "integration_pending"
+    message = gettext_lazy(
+        "C'è una richiesta di integrazione ancora aperta: l'esito si decide dopo la risposta "
+        "del proponente o dopo la scadenza del termine."
+    )
+
+
+class IntegrationClosed(DomainError):
+    code = "integration_closed"
+    message = gettext_lazy("Non è più possibile rispondere a questa richiesta di integrazione.")
+
+
+class IntegrationOverdue(IntegrationClosed):
+    code = "integration_overdue"
+    message = gettext_lazy(
+        "Il termine per rispondere è scaduto: la risposta non può più essere inviata."
+    )
+
+
+class IntegrationAnswered(IntegrationClosed):
+    code = "integration_answered"
+    message = gettext_lazy("A questa richiesta di integrazione è già stata data una risposta.")
+
+
+class NoSubmittedVersion(DomainError):
+    code = "no_submitted_version"
+    message = gettext_lazy("La proposta non ha ancora una versione presentata.")
+
+
+def _rome(moment: datetime) -> str:
+    return timezone.localtime(moment, clock.ROME).strftime("%d/%m/%Y %H:%M")
+
+
+# Automatic checks
+
+
+def _category(applicant: Mapping[str, Any]) -> str:
+    """The applicant's family, as ``applications.services.applicant_category`` reads it."""
+    if applicant.get("kind") == "informal_group":
+        return ApplicantCategory.INFORMAL_GROUP
+    form = applicant.get("legal_form")
+    if form in ETS_FORMS:
+        return ApplicantCategory.ETS
+    if form in BUSINESS_FORMS:
+        return ApplicantCategory.BUSINESS
+    return ApplicantCategory.OTHER
+
+
+def _matches(applicant: Mapping[str, Any], category: str, runts_section: str) -> bool:
+    """``applications.services.checks.matches_type`` on the submitted version."""
+    if applicant.get("network") and category == ApplicantCategory.NETWORK:
+        return True
+    if category != _category(applicant):
+        return False
+    if runts_section and applicant.get("kind") == "organisation":
+        return bool(runts_section == applicant.get("legal_form"))
+    return True
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return None if value in (None, "") else Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _budget_problems(content: Mapping[str, Any], rules: CallRequirements) -> list[str]:
+    """The budget rules of ``applications.services.checks._check_budget``, on the version."""
+    budget = content.get("budget") or {}
+    total = _decimal(budget.get("total_cost")) or Decimal(0)
+    grant = _decimal(budget.get("requested_grant"))
+    if total <= 0:
+        return [_("Il budget non ha voci di costo.")]
+    if grant is None:
+        return [_("Il contributo richiesto non è indicato.")]
+    summary = BudgetSummary.of([(Decimal(1), total)], grant)
+    problems: list[str] = []
+    if grant > total:
+        problems.append(_("Il contributo richiesto supera il costo totale del progetto."))
+    applicant = content.get("applicant") or {}
+    rule = None
+    if applicant.get("network"):
+        rule = rules.grant_rules.get(ApplicantCategory.NETWORK)
+    rule = rule or rules.grant_rules.get(_category(applicant))
+    if rule is not None:
+        if not rule.min_grant <= grant <= rule.max_grant:
+            problems.append(
+                _("Il contributo richiesto deve essere tra %(min)s e %(max)s.")
+                % {"min": format_eur(rule.min_grant), "max": format_eur(rule.max_grant)}
+            )
+        if not summary.cofinancing_reaches(rule.min_cofinancing_pct):
+            problems.append(
+                _(
+                    "Il cofinanziamento è il %(pct)s%% del costo totale; l'avviso chiede almeno il %(min)s%%."
+                )
+                % {"pct": summary.cofinancing_pct, "min": rule.min_cofinancing_pct}
+            )
+    lot = content.get("lot") or {}
+    lot_budget = rules.lot_budgets.get(int(lot["number"])) if lot.get("number") else None
+    if lot_budget is not None and grant > lot_budget:
+        problems.append(
+            _("Il contributo richiesto supera la dotazione del lotto (%(budget)s).")
+            % {"budget": format_eur(lot_budget)}
+        )
+    if rules.call_budget is not None and grant > rules.call_budget:
+        problems.append(_("Il contributo richiesto supera la dotazione dell'avviso."))
+    return problems
+
+
+def judge_version(
+    *,
+    content: Mapping[str, Any],
+    issued_at: datetime | None,
+    rules: CallRequirements,
+    supplied: set[int] | frozenset[int] = frozenset(),
+) -> dict[str, bool | str]:
+    """The automatic checks of one submitted version: pure, no queries.
+
+    Returns each code of CHECK_LABELS with a bool, and ``<code>_note`` with what failed
+    (empty when it passed). ``supplied`` are the required documents sent later in answer
+    to an integration request: they count as present.
+    """
+    notes: dict[str, list[str]] = {code: [] for code in CHECK_LABELS}
+    if issued_at is None:
+        notes["on_time"].append(_("Nessuna versione presentata."))
+    elif rules.closes_at is not None and issued_at > rules.closes_at:
+        notes["on_time"].append(
+            _("Presentata il %(at)s, dopo la scadenza del %(deadline)s.")
+            % {"at": _rome(issued_at), "deadline": _rome(rules.closes_at)}
+        )
+    applicant = content.get("applicant") or {}
+    if rules.applicant_types and not any(
+        _matches(applicant, category, section) for category, section in rules.applicant_types
+    ):
+        notes["applicant_type"].append(_("L'avviso non ammette proponenti di questo tipo."))
+    chosen = list((content.get("idea") or {}).get("neighbourhoods") or [])
+    if not chosen:
+        notes["neighbourhoods"].append(_("Nessun quartiere indicato."))
+    elif rules.neighbourhoods:
+        outside = [name for name in chosen if name not in rules.neighbourhoods]
+        if outside:
+            notes["neighbourhoods"].append(
+                _("Quartieri non ammessi: %(names)s.") % {"names": ", ".join(outside)}
+            )
+    present = {item.get("required_document") for item in content.get("attachments") or []}
+    for pk, title in rules.mandatory_documents:
+        if pk not in present and pk not in supplied:
+            notes["documents"].append(
+                _("Manca il documento obbligatorio «%(title)s».") % {"title": title}
+            )
+    notes["budget"] = _budget_problems(content, rules)
+    result: dict[str, bool | str] = {}
+    for code, problems in notes.items():
+        result[code] = not problems
+        result[f"{code}_note"] = " ".join(problems)
+    return result
+
+
+def automatic_checks(*, proposal: Proposal) -> dict[str, bool | str]:
+    """The automatic admissibility checks of the latest submitted version of ``proposal``.
+
+    Reads the canonical content of the latest submission receipt (never the working
+    copy) and the call's current rules: submitted before ``closes_at``, applicant type
+    and neighbourhoods eligible, mandatory documents present (in the version or sent in
+    answer to an integration request), and the budget rules of the submission checks
+    (grant range, co-financing, lot and call budgets). What only the moment of submission
+    could tell (one proposal per applicant, earlier-call restriction) was checked then and
+    is not repeated. Adds ``protocol_number`` and ``sha256`` of the version judged.
+    Raises NoSubmittedVersion for a proposal never submitted.
+    """
+    receipt = selectors.latest_submission(proposal=proposal)
+    if receipt is None:
+        raise NoSubmittedVersion()
+    checks = judge_version(
+        content=json.loads(receipt.content),
+        issued_at=receipt.issued_at,
+        rules=selectors.call_requirements(call=proposal.call),
+        supplied=selectors.supplied_documents(proposal_ids=[proposal.pk]).get(proposal.pk, set()),
+    )
+    checks["protocol_number"] = str(receipt.protocol_number)
+    checks["sha256"] = receipt.sha256
+    return checks
+
+
+# Checklist of the call
+
+
+def _lock_unfrozen_call(call: Call) -> Call:
+    """Lock the call's row (decisions lock it too) and refuse once an outcome is decided."""
+    locked = Call.objects.select_for_update().get(pk=call.pk)
+    if selectors.checklist_frozen(call=locked):
+        raise ChecklistFrozen()
+    return locked
+
+
+@transaction.atomic
+def create_checklist_item(*, call: Call, by: User, values: Mapping[str, Any]) -> ChecklistItem:
+    """Add a manual check to ``call``'s admissibility checklist.
+
+    Requires `evaluation.manage_admissibility` on the call. The checklist is open until
+    the first outcome (admissible or not) is decided on the call; then ChecklistFrozen,
+    so that every proposal is judged against the same checks. Audited as
+    ``checklistitem.created``.
+    """
+    ensure_perm(by, "evaluation.manage_admissibility", call)
+    locked = _lock_unfrozen_call(call)
+    return create_record(
+        ChecklistItem,
+        by=by,
+        perm="evaluation.manage_admissibility",
+        perm_obj=locked,
+        values=_clean_item(values),
+        editable=CHECKLIST_FIELDS,
+        fixed={"call": locked},
+    )
+
+
+@transaction.atomic
+def update_checklist_item(
+    *, item: ChecklistItem, by: User, values: Mapping[str, Any]
+) -> ChecklistItem:
+    """Change a manual check; same permission and freeze as ``create_checklist_item``."""
+    ensure_perm(by, "evaluation.manage_admissibility", item)
+    _lock_unfrozen_call(item.call)
+    return update_record(
+        item,
+        by=by,
+        perm="evaluation.manage_admissibility",
+        values=_clean_item(values),
+        editable=CHECKLIST_FIELDS,
+    )
+
+
+@transaction.atomic
+def delete_checklist_item(*, item: ChecklistItem, by: User) -> None:
+    """Remove a manual check; same permission and freeze as ``create_checklist_item``."""
+    ensure_perm(by, "evaluation.manage_admissibility", item)
+    _lock_unfrozen_call(item.call)
+    delete_record(item, by=by, perm="evaluation.manage_admissibility")
+
+
+def _clean_item(values: Mapping[str, Any]) -> dict[str, Any]:
+    cleaned = dict(values)
+    if isinstance(cleaned.get("text"), str):
+        cleaned["text"] = cleaned["text"].strip()
+    if cleaned.get("order") is None and "order" in cleaned:
+        cleaned["order"] = 0
+    return cleaned
+
+
+# Outcome
+
+
+def _lock_for_review(proposal: Proposal, *, by: User, at: datetime) -> tuple[Proposal, Call]:
+    """Lock the call, then the proposal; check permission, a standing submission, a closed call."""
+    call = Call.objects.select_for_update().get(pk=proposal.call_id)
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    locked.call = call
+    ensure_perm(by, "evaluation.manage_admissibility", locked)
+    if locked.status not in STANDING:
+        raise NotStanding()
+    if call.phase_at(at) in BEFORE_CLOSING:
+        raise CallNotClosed()
+    return locked, call
+
+
+def _review(proposal: Proposal) -> AdmissibilityReview:
+    """The proposal's review, locked, or a new pending one (unsaved). Hold the proposal's lock."""
+    found = AdmissibilityReview.objects.select_for_update().filter(proposal=proposal).first()
+    return found or AdmissibilityReview(proposal=proposal)
+
+
+def _version_title(proposal: Proposal) -> str:
+    """The title of the latest submitted version (the working copy may differ)."""
+    receipt = selectors.latest_submission(proposal=proposal)
+    content = json.loads(receipt.content) if receipt else {}
+    return str((content.get("idea") or {}).get("title") or proposal)
+
+
+def _notify_applicant(proposal: Proposal, subject: str, body: str) -> None:
+    user = proposal.created_by
+    if user.email:
+        transaction.on_commit(
+            partial(send_email.enqueue, to=[user.email], subject=subject, body=body)
+        )
+
+
+@transaction.atomic
+def decide_admissibility(
+    *,
+    proposal: Proposal,
+    by: User,
+    outcome: str,
+    reason: str,
+    manual: Mapping[int, bool],
+    at: datetime | None = None,
+) -> AdmissibilityReview:
+    """Decide whether ``proposal`` is admissible, with a reason, and tell the applicant.
+
+    Locks the call and the proposal. Requires `evaluation.manage_admissibility`
+    (PermissionDenied); a standing submission (NotStanding); a call past its deadline
+    (CallNotClosed); no open integration request (IntegrationPending); a reason
+    (ValidationError on ``reason``); ``outcome`` admissible or not admissible, reachable
+    from the current outcome (InvalidTransition); ``manual`` keyed by checklist items of
+    the call (ValidationError on ``manual``; items left out count as not passed).
+    Stores a snapshot of the automatic and manual checks, records ``admissibility.decided``
+    with old, new and reason, and e-mails the proposal's creator after commit.
+    """
+    now = clock.resolve(at)
+    locked, call = _lock_for_review(proposal, by=by, at=now)
+    review = _review(locked)
+    source = review.outcome
+    if outcome not in DECIDED_OUTCOMES:
+        raise InvalidTransition(source=source, target=outcome)
+    ensure_transition(ADMISSIBILITY_TRANSITIONS, source, outcome)
+    if selectors.open_integration_requests(proposal=locked, at=now).exists():
+        raise IntegrationPending()
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Scrivi la motivazione dell'esito: è obbligatoria.")})
+    items = list(selectors.checklist_of(call=call))
+    unknown = set(manual) - {item.pk for item in items}
+    if unknown:
+        raise ValidationError(
+            {"manual": _("Alcune verifiche indicate non appartengono a questo avviso.")}
+        )
+    checks = automatic_checks(proposal=locked)
+    review.outcome = outcome
+    review.reason = reason
+    review.automatic = checks
+    review.manual = {
+        str(item.pk): {"text": item.text, "passed": bool(manual.get(item.pk, False))}
+        for item in items
+    }
+    review.decided_by, review.decided_at = by, now
+    review.save()
+    record_event(
+        review,
+        "admissibility.decided",
+        by=by,
+        at=now,
+        data={
+            "proposal": locked.pk,
+            "old": source,
+            "new": outcome,
+            "reason": reason,
+            "automatic": checks,
+            "manual": review.manual,
+        },
+    )
+    with translation.override(locked.created_by.language or settings.LANGUAGE_CODE):
+        label = AdmissibilityOutcome(outcome).label
+        subject = _("Esito della verifica di ammissibilità · %(call)s") % {"call": call.title}
+        body = _(
+            "La verifica di ammissibilità della proposta «%(title)s» per l'avviso «%(call)s» "
+            "si è conclusa.\n\nEsito: %(outcome)s\nMotivazione: %(reason)s\n\n"
+            "Trovi l'esito anche nella tua area personale:\n%(link)s"
+        ) % {
+            "title": _version_title(locked),
+            "call": call.title,
+            "outcome": label,
+            "reason": reason,
+            "link": settings.SITE_URL + reverse("applications:list"),
+        }
+    _notify_applicant(locked, str(subject), str(body))
+    return review
+
+
+# Integration requests (soccorso istruttorio)
+
+
+@transaction.atomic
+def request_integration(
+    *,
+    proposal: Proposal,
+    by: User,
+    message: str,
+    due_at: datetime,
+    required_document: RequiredDocument | None = None,
+    at: datetime | None = None,
+) -> IntegrationRequest:
+    """Ask the applicant for something missing by ``due_at``; the outcome becomes "integration requested".
+
+    Same locks, permission and guards as ``decide_admissibility``. The first request moves
+    the outcome from pending (InvalidTransition from a decided outcome); further requests
+    may follow while it stays "integration requested". ``message`` is required and becomes
+    the review's reason; ``due_at`` must be in the future; ``required_document`` must be
+    one of the call's (ValidationError). Records ``admissibility.integration_requested``
+    and e-mails the proposal's creator a link to answer, after commit.
+    """
+    now = clock.resolve(at)
+    locked, call = _lock_for_review(proposal, by=by, at=now)
+    review = _review(locked)
+    source = review.outcome
+    target = AdmissibilityOutcome.INTEGRATION_REQUESTED
+    if source != target:
+        ensure_transition(ADMISSIBILITY_TRANSITIONS, source, target)
+    message = message.strip()
+    errors: dict[str, str] = {}
+    if not message:
+        errors["message"] = _("Scrivi che cosa deve integrare il proponente.")
+    if due_at <= now:
+        errors["due_at"] = _("Il termine per rispondere deve essere nel futuro.")
+    if required_document is not None and required_document.call_id != call.pk:
+        errors["required_document"] = _("Il documento richiesto non appartiene a questo avviso.")
+    if errors:
+        raise ValidationError(errors)
+    review.outcome, review.reason = target, message
+    review.save()
+    request = IntegrationRequest.objects.create(
+        proposal=locked,
+        message=message,
+        required_document=required_document,
+        due_at=due_at,
+        requested_by=by,
+    )
+    record_event(
+        request,
+        "admissibility.integration_requested",
+        by=by,
+        at=now,
+        data={
+            "proposal": locked.pk,
+            "request": request.pk,
+            "old": source,
+            "new": target,
+            "message": message,
+            "due_at": due_at,
+            "required_document": required_document,
+        },
+    )
+    with translation.override(locked.created_by.language or settings.LANGUAGE_CODE):
+        subject = _("Richiesta di integrazione · %(call)s") % {"call": call.title}
+        body = _(
+            "Per verificare l'ammissibilità della proposta «%(title)s» (avviso «%(call)s») "
+            "ti chiediamo di integrare quanto segue:\n\n%(message)s\n\n"
+            "Puoi rispondere una sola volta, entro il %(due)s (ora italiana), da qui:\n%(link)s"
+        ) % {
+            "title": _version_title(locked),
+            "call": call.title,
+            "message": message,
+            "due": _rome(due_at),
+            "link": settings.SITE_URL
+            + reverse("evaluation:integration_answer", args=[locked.pk, request.pk]),
+        }
+    _notify_applicant(locked, str(subject), str(body))
+    return request
+
+
+def _check_file(proposal: Proposal, upload: UploadedFile) -> tuple[str, int, str]:
+    """Content type, size and SHA-256 of an accepted upload, under the proposal's limits."""
+    checked = inspect_upload(upload)
+    if checked is None:
+        raise ValidationError(
+            {
+                "file": _("Tipo di file non ammesso. Sono ammessi: %(types)s.")
+                % {"types": ACCEPTED_LABEL}
+            }
+        )
+    if checked.size <= 0:
+        raise ValidationError({"file": _("Il file è vuoto.")})
+    mb = f"{settings.PROPOSAL_FILE_MAX_BYTES / (1024 * 1024):.0f}"
+    if checked.size > settings.PROPOSAL_FILE_MAX_BYTES:
+        raise ValidationError(
+            {"file": _("Il file supera la dimensione massima di %(mb)s MB.") % {"mb": mb}}
+        )
+    used = proposal.attachments.filter(is_current=True).aggregate(total=Sum("size"))["total"] or 0
+    if used + checked.size > settings.PROPOSAL_FILES_MAX_BYTES:
+        total_mb = f"{settings.PROPOSAL_FILES_MAX_BYTES / (1024 * 1024):.0f}"
+        raise ValidationError(
+            {
+                "file": _(
+                    "Gli allegati della domanda supererebbero in tutto %(mb)s MB. "
+                    "Riduci la dimensione dei file o rimuovi quelli non necessari."
+                )
+                % {"mb": total_mb}
+            }
+        )
+    return checked.content_type, checked.size, checked.sha256
+
+
+@transaction.atomic
+def answer_integration(
+    *,
+    request: IntegrationRequest,
+    by: User,
+    answer: str,
+    upload: UploadedFile | None = None,
+    at: datetime | None = None,
+) -> IntegrationRequest:
+    """The applicant answers an integration request, once, before its deadline.
+
+    Locks the proposal, then the request. Requires `applications.submit_proposal` on the
+    proposal (PermissionDenied): whoever may commit the applicant. Raises
+    IntegrationAnswered when already answered, IntegrationOverdue after ``due_at``,
+    ValidationError for an empty ``answer`` or a file refused by type or size (the limits
+    of proposal attachments). The file becomes a new current attachment of the proposal,
+    part of its submission and linked to the request's required document: the only thing
+    an applicant can add after the call's deadline. Records
+    ``admissibility.integration_answered`` and tells the requester after commit.
+    """
+    now = clock.resolve(at)
+    proposal = (
+        Proposal.objects.select_for_update().select_related("call").get(pk=request.proposal_id)
+    )
+    locked = (
+        IntegrationRequest.objects.select_for_update()
+        .select_related("required_document", "requested_by")
+        .get(pk=request.pk)
+    )
+    locked.proposal = proposal
+    ensure_perm(by, "applications.submit_proposal", proposal)
+    if locked.answered_at is not None:
+        raise IntegrationAnswered()
+    if now >= locked.due_at:
+        raise IntegrationOverdue()
+    if proposal.status not in STANDING:
+        raise NotStanding()
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": _("Scrivi la risposta alla richiesta.")})
+    attachment = None
+    if upload is not None:
+        content_type, size, sha256 = _check_file(proposal, upload)
+        original = (upload.name or "file").rsplit("/", 1)[-1][:200]
+        document = locked.required_document
+        title = document.title if document else _("Integrazione: %(name)s") % {"name": original}
+        attachment = Attachment.objects.create(
+            proposal=proposal,
+            required_document=document,
+            title=title[:200],
+            file=upload,
+            original_name=original,
+            content_type=content_type,
+            size=size,
+            sha256=sha256,
+            uploaded_by=by,
+            uploaded_at=now,
+            is_current=True,
+            in_submission=True,
+        )
+    locked.answer, locked.attachment = answer, attachment
+    locked.answered_at, locked.answered_by = now, by
+    locked.save(update_fields=["answer", "attachment", "answered_at", "answered_by", "updated_at"])
+    record_event(
+        locked,
+        "admissibility.integration_answered",
+        by=by,
+        at=now,
+        data={
+            "proposal": proposal.pk,
+            "request": locked.pk,
+            "attachment": attachment.pk if attachment else None,
+            "sha256": attachment.sha256 if attachment else None,
+        },
+    )
+    staff = locked.requested_by
+    if staff.email:
+        with translation.override(staff.language or settings.LANGUAGE_CODE):
+            title = _version_title(proposal)
+            subject = _("Integrazione ricevuta · %(title)s") % {"title": title}
+            body = _(
+                "Il proponente ha risposto alla richiesta di integrazione per la proposta "
+                "«%(title)s» (avviso «%(call)s»)."
+            ) % {"title": title, "call": proposal.call.title}
+        transaction.on_commit(
+            partial(send_email.enqueue, to=[staff.email], subject=str(subject), body=str(body))
+        )
+    return locked

@@ -1,0 +1,18 @@
+"""Staff pages of the evaluation under /gestione/, applicant pages under /area-personale/.
+
+Each views module lists its own patterns; every pattern is in a permission matrix test.
+"""
+
+from django.urls import URLPattern, URLResolver
+
+from rione.evaluation.views import admissibility
+from rione.evaluation.views import commissions as commission_views
+from rione.evaluation.views import rankings as ranking_views
+from rione.evaluation.views import scoring as scoring_views
+
+app_name = "evaluation"
+
+urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns += admissibility.urlpatterns
+urlpatterns += commission_views.urlpatterns + scoring_views.urlpatterns
+urlpatterns += ranking_views.urlpatterns
