@@ -242,6 +242,37 @@ def review_proposal(proposal: Proposal) -> Review:
     return review
 
 
+def participated(earlier: Call, applicant: dict[str, int | None]) -> bool:
+    """Whether the applicant counts as a participant of ``earlier``, as that call's rules say.
+
+    By default whoever has a standing submission; a call may ask for admitted or selected ones.
+    """
+    from rione.evaluation.models import (
+        AdmissibilityOutcome,
+        EntryStatus,
+        Participation,
+        RankingKind,
+        SelectionRules,
+    )
+
+    rules = SelectionRules.objects.filter(call=earlier).first()
+    mode = rules.earlier_call_participation if rules else Participation.SUBMITTED
+    proposals = Proposal.objects.filter(call=earlier, status__in=STANDING, **applicant)
+    if mode == Participation.ADMISSIBLE:
+        proposals = proposals.filter(admissibility__outcome=AdmissibilityOutcome.ADMISSIBLE)
+    elif mode == Participation.SELECTED:
+        final = (
+            earlier.rankings.filter(kind=RankingKind.FINAL, published_at__isnull=False)
+            .order_by("-published_at")
+            .first()
+        )
+        if final is None:
+            return False
+        selected = final.entries.filter(status=EntryStatus.SELECTED).values("proposal_id")
+        proposals = proposals.filter(pk__in=selected)
+    return proposals.exists()
+
+
 def eligibility_problems(proposal: Proposal, *, at: datetime) -> list[str]:
     """What only the moment of submission can tell: deadline, earlier call, one per applicant."""
     call = proposal.call
@@ -255,10 +286,7 @@ def eligibility_problems(proposal: Proposal, *, at: datetime) -> list[str]:
     if not call.allows_multiple_proposals and others.filter(**applicant).exists():
         problems.append(str(_("Questo proponente ha già presentato una proposta per l'avviso.")))
     earlier = call.restricted_to_call
-    if (
-        earlier is not None
-        and not Proposal.objects.filter(call=earlier, status__in=STANDING, **applicant).exists()
-    ):
+    if earlier is not None and not participated(earlier, applicant):
         problems.append(
             str(
                 _("L'avviso è riservato a chi ha partecipato all'avviso «%(title)s».")

@@ -327,6 +327,50 @@ def test_a_restricted_call_admits_only_who_took_part_in_the_earlier_one(city, or
     assert submit(proposal, rep).protocol_number == 1
 
 
+@pytest.mark.parametrize("mode", ["admissible", "selected"])
+def test_the_earlier_call_may_count_only_admitted_or_selected_participants(
+    city, organisation, rep, mode
+):
+    from rione.evaluation.models import (
+        AdmissibilityOutcome,
+        AdmissibilityReview,
+        EntryStatus,
+        Ranking,
+        RankingKind,
+        SelectionRules,
+    )
+
+    earlier = call_in(city, title="Prima fase")
+    SelectionRules.objects.create(call=earlier, earlier_call_participation=mode)
+    follow_up = call_in(city, restricted_to_call=earlier)
+    first_phase = complete_proposal(start_proposal(call=earlier, by=rep, organisation=organisation))
+    submit(first_phase, rep)
+    proposal = complete_proposal(start_proposal(call=follow_up, by=rep, organisation=organisation))
+
+    with pytest.raises(NotReadyToSubmit):  # submitted is not enough
+        submit(proposal, rep)
+
+    AdmissibilityReview.objects.create(
+        proposal=first_phase, outcome=AdmissibilityOutcome.ADMISSIBLE, reason="In regola."
+    )
+    if mode == "selected":
+        with pytest.raises(NotReadyToSubmit):  # admitted is not enough either
+            submit(proposal, rep)
+        ranking = Ranking.objects.create(
+            call=earlier,
+            kind=RankingKind.FINAL,
+            computed_at=NOW,
+            computed_by=rep,
+            published_at=NOW,
+            act_number="D.D. 12/2026",
+        )
+        ranking.entries.create(
+            proposal=first_phase, position=1, status=EntryStatus.SELECTED, reason="selected"
+        )
+
+    assert submit(proposal, rep).protocol_number == 1
+
+
 def test_a_withdrawn_proposal_does_not_open_a_restricted_call(city, organisation, rep):
     earlier = call_in(city)
     follow_up = call_in(city, restricted_to_call=earlier)
