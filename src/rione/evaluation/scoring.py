@@ -160,14 +160,19 @@ def aggregate(
     bonus: Decimal = ZERO,
     overall_min: Decimal | None = None,
     outlier_gap: Decimal | None = None,
+    validated: bool = False,
 ) -> Aggregate:
     """Aggregate the evaluators' scores of one proposal into points, sums, total and flags.
 
     ``consensus`` is required with ``method=CONSENSUS`` and refused otherwise; outliers are
     computed from ``scores`` under either method. ``total`` (bonus included) is compared
     with ``overall_min``. Raises InvalidRubric, InvalidScores or ScoreOutOfRange.
+    ``validated=True`` says the caller has already run :func:`validate_rubric` on this very
+    rubric (once for many proposals): the rubric is then not checked again. The scores
+    always are.
     """
-    validate_rubric(rubric)
+    if not validated:
+        validate_rubric(rubric)
     if bonus < 0:
         raise InvalidScores("bonus must not be negative")
     leaves = _leaves(rubric)

@@ -328,20 +328,30 @@ def outlier_ids(
 
 
 def signed_scores(
-    *, proposal_ids: Sequence[int], commission: Commission | None = None
+    *, proposal_ids: Sequence[int] | QuerySet[Any], commission: Commission | None = None
 ) -> dict[int, dict[int, dict[int, Decimal]]]:
-    """{proposal id: {member id: {criterion id: points}}} of signed evaluations. One query."""
+    """{proposal id: {member id: {criterion id: points}}} of signed evaluations. One query.
+
+    ``proposal_ids`` is a list of ids or a queryset of them (``.values("pk")``), which the
+    database then reads as a subquery instead of thousands of parameters.
+    """
     queryset = Score.objects.filter(
         evaluation__proposal_id__in=proposal_ids, evaluation__status=EvaluationStatus.SIGNED
     )
     if commission is not None:
         queryset = queryset.filter(evaluation__member__commission=commission)
-    found: dict[int, dict[int, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    found: dict[int, dict[int, dict[int, Decimal]]] = {}
     for proposal_id, member_id, criterion_id, points in queryset.values_list(
         "evaluation__proposal_id", "evaluation__member_id", "criterion_id", "points"
     ):
-        found[proposal_id][member_id][criterion_id] = points
-    return {p: dict(by_member) for p, by_member in found.items()}
+        by_member = found.get(proposal_id)
+        if by_member is None:
+            by_member = found[proposal_id] = {}
+        given = by_member.get(member_id)
+        if given is None:
+            given = by_member[member_id] = {}
+        given[criterion_id] = points
+    return found
 
 
 @dataclass(frozen=True)
@@ -416,6 +426,10 @@ def proposal_results(*, call: Call) -> dict[int, scoring.Aggregate]:
     ``complete`` is also False while an assigned member has not signed (mean) or before the
     consensus covers every criterion. Nine queries whatever the number of proposals.
     Raises scoring.InvalidRubric when the rubric breaks the pure module's rules.
+
+    The rubric is validated once for the whole call; the proposals' ids reach the other
+    queries as a subquery, and the submitted content is read only when a commission per lot
+    needs each proposal's lot.
     """
     criteria = list(Criterion.objects.filter(call=call).order_by("order", "pk"))
     rubric = pure_rubric(criteria)
@@ -430,13 +444,16 @@ def proposal_results(*, call: Call) -> dict[int, scoring.Aggregate]:
     commissions = list(commissions_of(call=call))
     whole = next((c for c in commissions if c.lot_id is None), None)
     by_lot = {c.lot.number: c for c in commissions if c.lot is not None}
-    proposals = [
-        (p.pk, p.is_network, getattr(p, "version_content", None))
-        for p in application_selectors.submitted_versions(call=call)
-        .filter(status__in=STANDING)
-        .only("pk", "is_network", "call_id", "status", "submitted_at")
-    ]
-    ids = [pk for pk, _network, _content in proposals]
+    standing = application_selectors.submitted_versions(call=call).filter(status__in=STANDING)
+    proposals: list[tuple[int, bool, Any]]
+    if whole is not None or not by_lot:
+        # The lot of the submitted version picks no commission: no content to read.
+        proposals = [(pk, net, None) for pk, net in standing.values_list("pk", "is_network")]
+    else:
+        # version_content: submitted_versions' annotation, unknown to the type checker.
+        rows = standing.values_list("pk", "is_network", "version_content")  # type: ignore[misc]
+        proposals = list(rows)
+    ids = standing.values("pk")
     priority = set(
         Proposal.neighbourhoods.through.objects.filter(
             proposal_id__in=ids, neighbourhood__is_target_area=True
@@ -470,10 +487,12 @@ def proposal_results(*, call: Call) -> dict[int, scoring.Aggregate]:
             ),
             overall_min=overall_min,
             outlier_gap=commission.outlier_gap if commission else None,
+            validated=True,
         )
         if method is scoring.ScoringMethod.MEAN:
-            everyone_signed = bool(assigned[pk]) and assigned[pk] <= set(given)
-            result = replace(result, complete=result.complete and everyone_signed)
+            everyone_signed = bool(assigned[pk]) and assigned[pk] <= given.keys()
+            if result.complete and not everyone_signed:
+                result = replace(result, complete=False)
         results[pk] = result
     return results
 
