@@ -279,7 +279,7 @@ def automatic_checks(*, proposal: Proposal) -> dict[str, bool | str]:
 
 def _lock_unfrozen_call(call: Call) -> Call:
     """Lock the call's row (decisions lock it too) and refuse once an outcome is decided."""
-    locked = Call.objects.select_for_update().get(pk=call.pk)
+    locked = Call.objects.select_for_update(of=("self",)).get(pk=call.pk)
     if selectors.checklist_frozen(call=locked):
         raise ChecklistFrozen()
     return locked
@@ -345,8 +345,8 @@ def _clean_item(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def _lock_for_review(proposal: Proposal, *, by: User, at: datetime) -> tuple[Proposal, Call]:
     """Lock the call, then the proposal; check permission, a standing submission, a closed call."""
-    call = Call.objects.select_for_update().get(pk=proposal.call_id)
-    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    call = Call.objects.select_for_update(of=("self",)).get(pk=proposal.call_id)
+    locked = Proposal.objects.select_for_update(of=("self",)).get(pk=proposal.pk)
     locked.call = call
     ensure_perm(by, "evaluation.manage_admissibility", locked)
     if locked.status not in STANDING:
@@ -358,7 +358,11 @@ def _lock_for_review(proposal: Proposal, *, by: User, at: datetime) -> tuple[Pro
 
 def _review(proposal: Proposal) -> AdmissibilityReview:
     """The proposal's review, locked, or a new pending one (unsaved). Hold the proposal's lock."""
-    found = AdmissibilityReview.objects.select_for_update().filter(proposal=proposal).first()
+    found = (
+        AdmissibilityReview.objects.select_for_update(of=("self",))
+        .filter(proposal=proposal)
+        .first()
+    )
     return found or AdmissibilityReview(proposal=proposal)
 
 
@@ -593,10 +597,12 @@ def answer_integration(
     """
     now = clock.resolve(at)
     proposal = (
-        Proposal.objects.select_for_update().select_related("call").get(pk=request.proposal_id)
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=request.proposal_id)
     )
     locked = (
-        IntegrationRequest.objects.select_for_update()
+        IntegrationRequest.objects.select_for_update(of=("self",))
         .select_related("required_document", "requested_by")
         .get(pk=request.pk)
     )

@@ -120,7 +120,7 @@ def create_commission(
     the call (or the lot) already has one, or when lot and whole-call commissions would mix;
     ValidationError on a lot of another call or bad settings.
     """
-    locked = Call.objects.select_for_update().get(pk=call.pk)
+    locked = Call.objects.select_for_update(of=("self",)).get(pk=call.pk)
     ensure_perm(by, "evaluation.manage_commission", locked)
     if lot is not None and lot.call_id != locked.pk:
         raise ValidationError({"lot": _("Il lotto non appartiene a questo avviso.")})
@@ -156,7 +156,11 @@ def update_commission(
     CommissionLocked when the method or the evaluators per proposal change after an
     evaluation of the commission has been signed.
     """
-    locked = Commission.objects.select_for_update().select_related("call").get(pk=commission.pk)
+    locked = (
+        Commission.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=commission.pk)
+    )
     ensure_perm(by, "evaluation.manage_commission", locked)
     _validate_settings(evaluators_per_proposal, outlier_gap)
     before = snapshot(locked)
@@ -191,7 +195,11 @@ def add_member(*, commission: Commission, user: User, role: str, by: User) -> Co
     ``user`` holds no staff role in the call's city, already sits on the commission, or a
     second chair is named.
     """
-    locked = Commission.objects.select_for_update().select_related("call").get(pk=commission.pk)
+    locked = (
+        Commission.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=commission.pk)
+    )
     ensure_perm(by, "evaluation.manage_commission", locked)
     role = CommissionRole(role)
     if not StaffRole.objects.filter(user=user, city_id=locked.call.city_id).exists():
@@ -228,10 +236,16 @@ def remove_member(*, member: CommissionMember, by: User) -> None:
     MemberHasSigned once the member has signed an evaluation (their scores must stand).
     """
     commission = (
-        Commission.objects.select_for_update().select_related("call").get(pk=member.commission_id)
+        Commission.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=member.commission_id)
     )
     ensure_perm(by, "evaluation.manage_commission", commission)
-    locked = CommissionMember.objects.select_for_update().select_related("user").get(pk=member.pk)
+    locked = (
+        CommissionMember.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=member.pk)
+    )
     evaluations = Evaluation.objects.filter(member=locked)
     if evaluations.filter(status=EvaluationStatus.SIGNED).exists():
         raise MemberHasSigned
@@ -257,7 +271,7 @@ def _scoring_seat(
         commission=commission, user=user, role__in=SCORING_ROLES
     )
     if lock:
-        seats = seats.select_for_update()
+        seats = seats.select_for_update(of=("self",))
     return seats.first()
 
 
@@ -382,7 +396,9 @@ def assign_all(*, commission: Commission, by: User, at: datetime | None = None) 
     created and the proposals left short of evaluators.
     """
     locked = (
-        Commission.objects.select_for_update().select_related("call", "lot").get(pk=commission.pk)
+        Commission.objects.select_for_update(of=("self",))
+        .select_related("call", "lot")
+        .get(pk=commission.pk)
     )
     ensure_perm(by, "evaluation.manage_commission", locked)
     members = list(
@@ -445,7 +461,7 @@ def reassign(
     ``from_member`` is discarded.
     """
     commission = (
-        Commission.objects.select_for_update()
+        Commission.objects.select_for_update(of=("self",))
         .select_related("call")
         .get(pk=from_member.commission_id)
     )
@@ -460,7 +476,7 @@ def reassign(
         raise ConflictOfInterest
     seats = {
         m.pk: m
-        for m in CommissionMember.objects.select_for_update()
+        for m in CommissionMember.objects.select_for_update(of=("self",))
         .select_related("user")
         .filter(commission=commission, pk__in=[from_member.pk, to_member.pk])
     }

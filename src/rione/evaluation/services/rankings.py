@@ -203,7 +203,7 @@ def save_selection_rules(*, call: Call, by: User, values: Mapping[str, Any]) -> 
     Requires `evaluation.manage_ranking`. Refused (RulesLocked) once a final ranking is
     published. ValidationError on unknown fields, categories or tie-breaks.
     """
-    locked_call = Call.objects.select_for_update().get(pk=call.pk)
+    locked_call = Call.objects.select_for_update(of=("self",)).get(pk=call.pk)
     ensure_perm(by, MANAGE, locked_call)
     if Ranking.objects.filter(
         call=locked_call, kind=RankingKind.FINAL, published_at__isnull=False
@@ -222,7 +222,9 @@ def save_selection_rules(*, call: Call, by: User, values: Mapping[str, Any]) -> 
         clean["tie_breaks"] = _tie_breaks(clean["tie_breaks"])
     if "overflow" in clean and clean["overflow"] not in Overflow.values:
         raise ValidationError({"overflow": _("Scelta non valida.")})
-    rules, created = SelectionRules.objects.select_for_update().get_or_create(call=locked_call)
+    rules, created = SelectionRules.objects.select_for_update(of=("self",)).get_or_create(
+        call=locked_call
+    )
     before = snapshot(rules, RULE_FIELDS)
     for name, value in clean.items():
         setattr(rules, name, value)
@@ -392,7 +394,7 @@ def canonical_content(
 
 
 def _lock_call(call: Call) -> Call:
-    return Call.objects.select_for_update().select_related("city").get(pk=call.pk)
+    return Call.objects.select_for_update(of=("self",)).select_related("city").get(pk=call.pk)
 
 
 def _compute(*, call: Call, by: User, kind: str, now: datetime) -> Ranking:
@@ -494,7 +496,11 @@ def publish_provisional(*, ranking: Ranking, by: User, at: datetime | None = Non
     """
     now = clock.resolve(at)
     _lock_call(ranking.call)
-    locked = Ranking.objects.select_for_update().select_related("call__city").get(pk=ranking.pk)
+    locked = (
+        Ranking.objects.select_for_update(of=("self",))
+        .select_related("call__city")
+        .get(pk=ranking.pk)
+    )
     ensure_perm(by, MANAGE, locked)
     if locked.kind != RankingKind.PROVISIONAL:
         raise NotProvisional()
@@ -612,7 +618,9 @@ def file_appeal(
     (AlreadyAppealed); a text (ValidationError). Audited in the call's stream.
     """
     now = clock.resolve(at)
-    locked = Ranking.objects.select_for_update().select_related("call").get(pk=ranking.pk)
+    locked = (
+        Ranking.objects.select_for_update(of=("self",)).select_related("call").get(pk=ranking.pk)
+    )
     ensure_perm(by, "applications.submit_proposal", proposal)
     if not RankingEntry.objects.filter(ranking=locked, proposal=proposal).exists():
         raise NotInRanking()
@@ -650,7 +658,7 @@ def decide_appeal(
     """
     now = clock.resolve(at)
     locked = (
-        Appeal.objects.select_for_update()
+        Appeal.objects.select_for_update(of=("self",))
         .select_related("ranking__call", "proposal__created_by")
         .get(pk=appeal.pk)
     )
@@ -733,7 +741,11 @@ def _vacate(
     *, entry: RankingEntry, by: User, status: str, reason: str, at: datetime | None
 ) -> Promotion:
     now = clock.resolve(at)
-    ranking = Ranking.objects.select_for_update().select_related("call").get(pk=entry.ranking_id)
+    ranking = (
+        Ranking.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=entry.ranking_id)
+    )
     ensure_perm(by, MANAGE, ranking)
     if ranking.kind != RankingKind.FINAL or ranking.published_at is None:
         raise NotFinal()

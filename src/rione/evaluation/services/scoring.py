@@ -97,7 +97,7 @@ def ensure_rubric_open(call: Call) -> None:
 
 
 def _lock_call(call_id: int) -> Call:
-    return Call.objects.select_for_update().get(pk=call_id)
+    return Call.objects.select_for_update(of=("self",)).get(pk=call_id)
 
 
 def _check_criterion(
@@ -135,7 +135,7 @@ def _check_criterion(
 def _sync_ancestors(criterion_id: int | None) -> None:
     """Make each ancestor's maximum the sum of its sub-criteria, from ``criterion_id`` up."""
     while criterion_id is not None:
-        parent = Criterion.objects.select_for_update().get(pk=criterion_id)
+        parent = Criterion.objects.select_for_update(of=("self",)).get(pk=criterion_id)
         kids = list(Criterion.objects.filter(parent=parent).values_list("max_points", flat=True))
         if kids:
             total = sum(kids, Decimal(0))
@@ -236,7 +236,7 @@ def update_criterion(
     call = _lock_call(criterion.call_id)
     ensure_perm(by, "evaluation.manage_commission", call)
     ensure_rubric_open(call)
-    locked = Criterion.objects.select_for_update().get(pk=criterion.pk)
+    locked = Criterion.objects.select_for_update(of=("self",)).get(pk=criterion.pk)
     if Criterion.objects.filter(parent=locked).exists():
         max_points = locked.max_points
     _check_criterion(
@@ -280,7 +280,7 @@ def delete_criterion(*, criterion: Criterion, by: User) -> None:
     call = _lock_call(criterion.call_id)
     ensure_perm(by, "evaluation.manage_commission", call)
     ensure_rubric_open(call)
-    locked = Criterion.objects.select_for_update().get(pk=criterion.pk)
+    locked = Criterion.objects.select_for_update(of=("self",)).get(pk=criterion.pk)
     subtree = [locked.pk]
     frontier = [locked.pk]
     while frontier:
@@ -385,7 +385,7 @@ def _seat(by: User, proposal: Proposal) -> CommissionMember:
     )
     if assignment is None:
         raise PermissionDenied("evaluation.score_proposal")
-    seat = CommissionMember.objects.select_for_update().get(pk=assignment.member_id)
+    seat = CommissionMember.objects.select_for_update(of=("self",)).get(pk=assignment.member_id)
     ensure_standing(proposal)
     declaration = ConflictDeclaration.objects.filter(member=seat, proposal=proposal).first()
     if declaration is None:
@@ -441,7 +441,7 @@ def _save_draft(
     comment: str | None,
 ) -> tuple[Evaluation, dict[int, Criterion]]:
     seat = _seat(by, proposal)
-    evaluation, _created = Evaluation.objects.select_for_update().get_or_create(
+    evaluation, _created = Evaluation.objects.select_for_update(of=("self",)).get_or_create(
         member=seat, proposal=proposal
     )
     if evaluation.status == EvaluationStatus.SIGNED:
@@ -567,7 +567,7 @@ def record_consensus(
     EvaluationIncomplete or ValidationError on missing or out-of-range points.
     """
     _lock_call(commission.call_id)
-    locked = Commission.objects.select_for_update().get(pk=commission.pk)
+    locked = Commission.objects.select_for_update(of=("self",)).get(pk=commission.pk)
     chair = CommissionMember.objects.filter(
         commission=locked, user=by, role=CommissionRole.CHAIR
     ).first()
