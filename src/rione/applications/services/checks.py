@@ -37,7 +37,14 @@ def applicant_category(proposal: Proposal) -> str:
     if proposal.group_id is not None:
         return ApplicantCategory.INFORMAL_GROUP
     assert proposal.organisation is not None
-    form = proposal.organisation.legal_form
+    return category_for(is_group=False, legal_form=proposal.organisation.legal_form)
+
+
+def category_for(*, is_group: bool, legal_form: str | None) -> str:
+    """The family of an informal group, or of an organisation by its legal form."""
+    if is_group:
+        return ApplicantCategory.INFORMAL_GROUP
+    form = legal_form
     if form in ETS_FORMS:
         return ApplicantCategory.ETS
     if form in BUSINESS_FORMS:

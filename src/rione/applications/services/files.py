@@ -28,7 +28,7 @@ from rione.core import clock
 from rione.core.audit import record_event, snapshot
 from rione.core.models import User
 from rione.core.text import ensure_storable
-from rione.core.uploads import ACCEPTED_LABEL, inspect_upload
+from rione.core.uploads import ACCEPTED_LABEL, CheckedFile, inspect_upload
 from rione.programmes.models import RequiredDocument
 
 PARTNER_FIELDS = frozenset({"name", "kind", "codice_fiscale", "role", "resources"})
@@ -36,6 +36,26 @@ PARTNER_FIELDS = frozenset({"name", "kind", "codice_fiscale", "role", "resources
 
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.0f}"
+
+
+def check_upload(
+    proposal: Proposal, upload: UploadedFile, *, replaced: Attachment | None = None
+) -> CheckedFile:
+    """Type (read from the content), size and SHA-256 of a file for ``proposal``, within its limits.
+
+    Raises ValidationError on ``file`` for a type not accepted, an empty file, or a size over
+    the limits per file and per proposal (the total leaves out ``replaced``).
+    """
+    checked = inspect_upload(upload)
+    if checked is None:
+        raise ValidationError(
+            {
+                "file": _("Tipo di file non ammesso. Sono ammessi: %(types)s.")
+                % {"types": ACCEPTED_LABEL}
+            }
+        )
+    _check_size(proposal, checked.size, replaced=replaced)
+    return checked
 
 
 def _check_size(proposal: Proposal, size: int, *, replaced: Attachment | None = None) -> None:
@@ -87,20 +107,12 @@ def add_attachment(
         raise ValidationError(_("Il documento richiesto non appartiene a questo avviso."))
     if partner is not None and partner.proposal_id != locked.pk:
         raise ValidationError(_("Il partner non appartiene a questa domanda."))
-    checked = inspect_upload(upload)
-    if checked is None:
-        raise ValidationError(
-            {
-                "file": _("Tipo di file non ammesso. Sono ammessi: %(types)s.")
-                % {"types": ACCEPTED_LABEL}
-            }
-        )
     replaced = None
     if required_document is not None or partner is not None:
         replaced = locked.attachments.filter(
             is_current=True, required_document=required_document, partner=partner
         ).first()
-    _check_size(locked, checked.size, replaced=replaced)
+    checked = check_upload(locked, upload, replaced=replaced)
     replaced_pk = replaced.pk if replaced is not None else None  # deleting clears ``pk``
     if replaced is not None:
         detach_attachment(replaced)

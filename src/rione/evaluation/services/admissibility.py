@@ -21,16 +21,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rione.applicants.models import ETS_FORMS
 from rione.applications.budget import BudgetSummary
 from rione.applications.models import STANDING, Attachment, Proposal
-from rione.applications.services.checks import BUSINESS_FORMS
+from rione.applications.services.checks import category_for
+from rione.applications.services.files import check_upload
 from rione.core import clock
 from rione.core.audit import record_event
 from rione.core.errors import DomainError, InvalidTransition
@@ -39,7 +38,6 @@ from rione.core.money import format_eur
 from rione.core.permissions import ensure_perm
 from rione.core.records import create_record, delete_record, update_record
 from rione.core.tasks import send_email
-from rione.core.uploads import ACCEPTED_LABEL, inspect_upload
 from rione.core.workflow import ensure_transition
 from rione.evaluation import selectors
 from rione.evaluation.models import (
@@ -127,15 +125,11 @@ def _rome(moment: datetime) -> str:
 
 
 def _category(applicant: Mapping[str, Any]) -> str:
-    """The applicant's family, as ``applications.services.applicant_category`` reads it."""
-    if applicant.get("kind") == "informal_group":
-        return ApplicantCategory.INFORMAL_GROUP
-    form = applicant.get("legal_form")
-    if form in ETS_FORMS:
-        return ApplicantCategory.ETS
-    if form in BUSINESS_FORMS:
-        return ApplicantCategory.BUSINESS
-    return ApplicantCategory.OTHER
+    """The applicant's family, read from the submitted version."""
+    return category_for(
+        is_group=applicant.get("kind") == "informal_group",
+        legal_form=applicant.get("legal_form"),
+    )
 
 
 def _matches(applicant: Mapping[str, Any], category: str, runts_section: str) -> bool:
@@ -543,38 +537,6 @@ def request_integration(
     return request
 
 
-def _check_file(proposal: Proposal, upload: UploadedFile) -> tuple[str, int, str]:
-    """Content type, size and SHA-256 of an accepted upload, under the proposal's limits."""
-    checked = inspect_upload(upload)
-    if checked is None:
-        raise ValidationError(
-            {
-                "file": _("Tipo di file non ammesso. Sono ammessi: %(types)s.")
-                % {"types": ACCEPTED_LABEL}
-            }
-        )
-    if checked.size <= 0:
-        raise ValidationError({"file": _("Il file è vuoto.")})
-    mb = f"{settings.PROPOSAL_FILE_MAX_BYTES / (1024 * 1024):.0f}"
-    if checked.size > settings.PROPOSAL_FILE_MAX_BYTES:
-        raise ValidationError(
-            {"file": _("Il file supera la dimensione massima di %(mb)s MB.") % {"mb": mb}}
-        )
-    used = proposal.attachments.filter(is_current=True).aggregate(total=Sum("size"))["total"] or 0
-    if used + checked.size > settings.PROPOSAL_FILES_MAX_BYTES:
-        total_mb = f"{settings.PROPOSAL_FILES_MAX_BYTES / (1024 * 1024):.0f}"
-        raise ValidationError(
-            {
-                "file": _(
-                    "Gli allegati della domanda supererebbero in tutto %(mb)s MB. "
-                    "Riduci la dimensione dei file o rimuovi quelli non necessari."
-                )
-                % {"mb": total_mb}
-            }
-        )
-    return checked.content_type, checked.size, checked.sha256
-
-
 @transaction.atomic
 def answer_integration(
     *,
@@ -619,7 +581,7 @@ def answer_integration(
         raise ValidationError({"answer": _("Scrivi la risposta alla richiesta.")})
     attachment = None
     if upload is not None:
-        content_type, size, sha256 = _check_file(proposal, upload)
+        checked = check_upload(proposal, upload)
         original = (upload.name or "file").rsplit("/", 1)[-1][:200]
         document = locked.required_document
         title = document.title if document else _("Integrazione: %(name)s") % {"name": original}
@@ -629,9 +591,9 @@ def answer_integration(
             title=title[:200],
             file=upload,
             original_name=original,
-            content_type=content_type,
-            size=size,
-            sha256=sha256,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
             uploaded_by=by,
             uploaded_at=now,
             is_current=True,
