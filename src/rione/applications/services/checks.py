@@ -4,10 +4,11 @@ One function gathers every problem; the step list, the summary page, the API's
 ``validate`` and the submission itself all read it, so they never disagree.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Protocol, TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -62,12 +63,78 @@ def matches_type(proposal: Proposal, applicant_type: ApplicantType) -> bool:
     return True
 
 
-def grant_rule_for(proposal: Proposal, rules: Iterable[GrantRule]) -> GrantRule | None:
+class GrantLimits(Protocol):
+    """What a call's grant rule asks of a category: a GrantRule or its frozen copy."""
+
+    @property
+    def min_grant(self) -> Decimal: ...
+    @property
+    def max_grant(self) -> Decimal: ...
+    @property
+    def min_cofinancing_pct(self) -> Decimal: ...
+
+
+R = TypeVar("R", bound=GrantLimits)
+
+
+def pick_grant_rule(rules: Mapping[str, R], *, category: str, is_network: bool) -> R | None:
     """A network takes the call's network rule when there is one, else its lead's."""
-    by_category = {rule.category: rule for rule in rules}
-    if proposal.is_network and ApplicantCategory.NETWORK in by_category:
-        return by_category[ApplicantCategory.NETWORK]
-    return by_category.get(applicant_category(proposal))
+    if is_network and ApplicantCategory.NETWORK in rules:
+        return rules[ApplicantCategory.NETWORK]
+    return rules.get(category)
+
+
+def grant_rule_for(proposal: Proposal, rules: Iterable[GrantRule]) -> GrantRule | None:
+    return pick_grant_rule(
+        {rule.category: rule for rule in rules},
+        category=applicant_category(proposal),
+        is_network=proposal.is_network,
+    )
+
+
+def budget_rule_problems(
+    summary: BudgetSummary,
+    *,
+    rule: GrantLimits | None,
+    lot_budget: Decimal | None,
+    call_budget: Decimal | None,
+) -> list[str]:
+    """The call's money rules on a budget that has lines and a requested grant.
+
+    The applicant's step checks and the admissibility review both read these messages.
+    """
+    grant = summary.requested_grant
+    problems: list[str] = []
+    if grant > summary.total_cost:
+        problems.append(_("Il contributo richiesto supera il costo totale del progetto."))
+    if rule is not None:
+        if not rule.min_grant <= grant <= rule.max_grant:
+            problems.append(
+                _("Il contributo richiesto deve essere tra %(min)s e %(max)s.")
+                % {"min": format_eur(rule.min_grant), "max": format_eur(rule.max_grant)}
+            )
+        if not summary.cofinancing_reaches(rule.min_cofinancing_pct):
+            problems.append(
+                _(
+                    "Il cofinanziamento è il %(pct)s%% del costo totale; l'avviso chiede almeno "
+                    "il %(min)s%%, cioè almeno %(amount)s di risorse proprie."
+                )
+                % {
+                    "pct": summary.cofinancing_pct,
+                    "min": rule.min_cofinancing_pct,
+                    "amount": format_eur(
+                        summary.minimum_own_contribution(rule.min_cofinancing_pct)
+                    ),
+                }
+            )
+    if lot_budget is not None and grant > lot_budget:
+        problems.append(
+            _("Il contributo richiesto supera la dotazione del lotto (%(budget)s).")
+            % {"budget": format_eur(lot_budget)}
+        )
+    if call_budget is not None and grant > call_budget:
+        problems.append(_("Il contributo richiesto supera la dotazione dell'avviso."))
+    return problems
 
 
 def budget_of(proposal: Proposal) -> BudgetSummary:
@@ -165,40 +232,14 @@ def _check_budget(proposal: Proposal, call: Call, review: Review) -> None:
     if proposal.requested_grant is None:
         review.add(step, _("Indica il contributo richiesto."))
         return
-    if summary.requested_grant > summary.total_cost:
-        review.add(step, _("Il contributo richiesto supera il costo totale del progetto."))
-    rule = grant_rule_for(proposal, call.grant_rules.all())
-    if rule is not None:
-        if not rule.min_grant <= summary.requested_grant <= rule.max_grant:
-            review.add(
-                step,
-                _("Il contributo richiesto deve essere tra %(min)s e %(max)s.")
-                % {"min": format_eur(rule.min_grant), "max": format_eur(rule.max_grant)},
-            )
-        if not summary.cofinancing_reaches(rule.min_cofinancing_pct):
-            review.add(
-                step,
-                _(
-                    "Il cofinanziamento è il %(pct)s%% del costo totale; l'avviso chiede almeno "
-                    "il %(min)s%%, cioè almeno %(amount)s di risorse proprie."
-                )
-                % {
-                    "pct": summary.cofinancing_pct,
-                    "min": rule.min_cofinancing_pct,
-                    "amount": format_eur(
-                        summary.minimum_own_contribution(rule.min_cofinancing_pct)
-                    ),
-                },
-            )
     lot = proposal.lot
-    if lot is not None and lot.budget is not None and summary.requested_grant > lot.budget:
-        review.add(
-            step,
-            _("Il contributo richiesto supera la dotazione del lotto (%(budget)s).")
-            % {"budget": format_eur(lot.budget)},
-        )
-    if call.budget is not None and summary.requested_grant > call.budget:
-        review.add(step, _("Il contributo richiesto supera la dotazione dell'avviso."))
+    for problem in budget_rule_problems(
+        summary,
+        rule=grant_rule_for(proposal, call.grant_rules.all()),
+        lot_budget=lot.budget if lot is not None else None,
+        call_budget=call.budget,
+    ):
+        review.add(step, problem)
 
 
 def _check_questions(proposal: Proposal, call: Call, review: Review) -> None:

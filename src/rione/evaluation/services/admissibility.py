@@ -28,13 +28,16 @@ from django.utils.translation import gettext_lazy
 
 from rione.applications.budget import BudgetSummary
 from rione.applications.models import STANDING, Attachment, Proposal
-from rione.applications.services.checks import category_for
+from rione.applications.services.checks import (
+    budget_rule_problems,
+    category_for,
+    pick_grant_rule,
+)
 from rione.applications.services.files import check_upload
 from rione.core import clock
 from rione.core.audit import record_event
 from rione.core.errors import DomainError, InvalidTransition
 from rione.core.models import User
-from rione.core.money import format_eur
 from rione.core.permissions import ensure_perm
 from rione.core.records import create_record, delete_record, update_record
 from rione.core.tasks import send_email
@@ -151,7 +154,7 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def _budget_problems(content: Mapping[str, Any], rules: CallRequirements) -> list[str]:
-    """The budget rules of ``applications.services.checks._check_budget``, on the version."""
+    """The applicant's budget rules (``checks.budget_rule_problems``) on the version."""
     budget = content.get("budget") or {}
     total = _decimal(budget.get("total_cost")) or Decimal(0)
     grant = _decimal(budget.get("requested_grant"))
@@ -159,38 +162,18 @@ def _budget_problems(content: Mapping[str, Any], rules: CallRequirements) -> lis
         return [_("Il budget non ha voci di costo.")]
     if grant is None:
         return [_("Il contributo richiesto non è indicato.")]
-    summary = BudgetSummary.of([(Decimal(1), total)], grant)
-    problems: list[str] = []
-    if grant > total:
-        problems.append(_("Il contributo richiesto supera il costo totale del progetto."))
     applicant = content.get("applicant") or {}
-    rule = None
-    if applicant.get("network"):
-        rule = rules.grant_rules.get(ApplicantCategory.NETWORK)
-    rule = rule or rules.grant_rules.get(_category(applicant))
-    if rule is not None:
-        if not rule.min_grant <= grant <= rule.max_grant:
-            problems.append(
-                _("Il contributo richiesto deve essere tra %(min)s e %(max)s.")
-                % {"min": format_eur(rule.min_grant), "max": format_eur(rule.max_grant)}
-            )
-        if not summary.cofinancing_reaches(rule.min_cofinancing_pct):
-            problems.append(
-                _(
-                    "Il cofinanziamento è il %(pct)s%% del costo totale; l'avviso chiede almeno il %(min)s%%."
-                )
-                % {"pct": summary.cofinancing_pct, "min": rule.min_cofinancing_pct}
-            )
     lot = content.get("lot") or {}
-    lot_budget = rules.lot_budgets.get(int(lot["number"])) if lot.get("number") else None
-    if lot_budget is not None and grant > lot_budget:
-        problems.append(
-            _("Il contributo richiesto supera la dotazione del lotto (%(budget)s).")
-            % {"budget": format_eur(lot_budget)}
-        )
-    if rules.call_budget is not None and grant > rules.call_budget:
-        problems.append(_("Il contributo richiesto supera la dotazione dell'avviso."))
-    return problems
+    return budget_rule_problems(
+        BudgetSummary.of([(Decimal(1), total)], grant),
+        rule=pick_grant_rule(
+            rules.grant_rules,
+            category=_category(applicant),
+            is_network=bool(applicant.get("network")),
+        ),
+        lot_budget=rules.lot_budgets.get(int(lot["number"])) if lot.get("number") else None,
+        call_budget=rules.call_budget,
+    )
 
 
 def judge_version(
