@@ -2,23 +2,25 @@
 
 from rione.evaluation.services.admissibility import (
     BEFORE_CLOSING,
-    CHECK_LABELS,
     CallNotClosed,
     ChecklistFrozen,
     IntegrationAnswered,
     IntegrationClosed,
     IntegrationOverdue,
     IntegrationPending,
-    NoSubmittedVersion,
     NotStanding,
     answer_integration,
-    automatic_checks,
     create_checklist_item,
     decide_admissibility,
     delete_checklist_item,
-    judge_version,
     request_integration,
     update_checklist_item,
+)
+from rione.evaluation.services.checks import (
+    CHECK_LABELS,
+    NoSubmittedVersion,
+    automatic_checks,
+    judge_version,
 )
 from rione.evaluation.services.commissions import (
     AlreadyDeclared,
