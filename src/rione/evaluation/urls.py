@@ -5,7 +5,7 @@ Each views module lists its own patterns; every pattern is in a permission matri
 
 from django.urls import URLPattern, URLResolver
 
-from rione.evaluation.views import admissibility
+from rione.evaluation.views import admissibility, integration
 from rione.evaluation.views import commissions as commission_views
 from rione.evaluation.views import rankings as ranking_views
 from rione.evaluation.views import scoring as scoring_views
@@ -13,6 +13,6 @@ from rione.evaluation.views import scoring as scoring_views
 app_name = "evaluation"
 
 urlpatterns: list[URLPattern | URLResolver] = []
-urlpatterns += admissibility.urlpatterns
+urlpatterns += admissibility.urlpatterns + integration.urlpatterns
 urlpatterns += commission_views.urlpatterns + scoring_views.urlpatterns
 urlpatterns += ranking_views.urlpatterns

@@ -39,6 +39,7 @@ from rione.evaluation.services import (
 )
 from rione.evaluation.tests.test_admissibility import AFTER, DUE, submitted_in
 from rione.evaluation.views import admissibility as admissibility_views
+from rione.evaluation.views import integration as integration_views
 from rione.programmes.models import RequiredDocument
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +186,8 @@ def url_names(patterns: list[Any]) -> set[str]:
 
 
 def test_every_url_is_in_the_matrix():
-    assert url_names(admissibility_views.urlpatterns) == set(MATRIX)
+    patterns = admissibility_views.urlpatterns + integration_views.urlpatterns
+    assert url_names(patterns) == set(MATRIX)
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
