@@ -97,7 +97,9 @@ def _is_test_database() -> bool:
 
 
 @pytest.fixture(scope="module")
-def demo_site(chromium_browser, django_db_setup, django_db_blocker) -> Iterator[str]:
+def demo_site(
+    chromium_browser, django_db_setup, django_db_blocker, tmp_path_factory
+) -> Iterator[str]:
     """The URL of a live server whose database holds the demo data, for one test module.
 
     Loading once per module instead of once per test keeps the suite fast; it is safe because
@@ -115,7 +117,10 @@ def demo_site(chromium_browser, django_db_setup, django_db_blocker) -> Iterator[
     from rione.demo.loader import load_demo
 
     fast_hasher = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock():
+    # The demo's files (receipts, letters, attachments) go to a temporary folder, not var/.
+    root = tmp_path_factory.mktemp("demo-files")
+    files = override_settings(MEDIA_ROOT=root / "media", PRIVATE_MEDIA_ROOT=root / "private")
+    with django_db_blocker.unblock(), files:
         if not _is_test_database():
             pytest.fail("demo_site refuses to load the demo data into a non-test database")
         try:

@@ -97,3 +97,24 @@ def test_the_task_returns_how_many_were_told(open_call, manager, holders, mailou
 
     assert notify_call_amended.call(amendment_id=amendment.pk) == 2
     assert len(mailoutbox) == 2
+
+
+def test_plain_text_mail_keeps_apostrophes_and_quotes(
+    open_call, manager, holders, mailoutbox, django_capture_on_commit_callbacks
+):
+    open_call.title = "L'orto di Scampia & \"Vele\""
+    open_call.save(update_fields=["title"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        amend_call(
+            call=open_call,
+            by=manager,
+            kind=AmendmentKind.CORRECTION,
+            text="Errata corrige: l'allegato B è aggiornato.",
+        )
+
+    italian = next(m for m in mailoutbox if m.to == ["anna@example.org"])
+    assert "L'orto di Scampia & \"Vele\"" in italian.subject
+    assert "l'allegato B" in italian.body
+    assert "&#x27;" not in italian.body + italian.subject
+    assert "&amp;" not in italian.body + italian.subject
