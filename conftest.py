@@ -1,12 +1,19 @@
 """Fixtures shared by every test: people with roles in two cities, and clients logged in as them."""
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 
 from rione.core.models import Role
 from rione.core.tests.factories import StaffRoleFactory, UserFactory
 from rione.territory.tests.factories import CityFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """The production hasher takes a good part of a second per user; tests do not check it."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
