@@ -53,6 +53,7 @@ from rione.core import clock
 from rione.core.errors import DomainError
 from rione.core.http import AuthenticatedHttpRequest
 from rione.core.permissions import access
+from rione.evaluation import ranking_selectors
 from rione.evaluation import selectors as evaluation_selectors
 from rione.programmes.models import Call, CallPhase, RequiredDocument
 from rione.territory.models import City
@@ -161,8 +162,14 @@ def my_proposals(request: AuthenticatedHttpRequest) -> HttpResponse:
     proposals = paginate(request, selectors.proposals_of(user=request.user))
     now = clock.now()
     outcomes = evaluation_selectors.applicant_admissibility(proposals=list(proposals), at=now)
+    rankings = ranking_selectors.applicant_rankings(proposals=list(proposals), user=request.user)
     rows = [
-        {"proposal": p, "next": next_action(p, now), "admissibility": outcomes.get(p.pk)}
+        {
+            "proposal": p,
+            "next": next_action(p, now),
+            "admissibility": outcomes.get(p.pk),
+            "ranking": rankings.get(p.pk),
+        }
         for p in proposals
     ]
     return render(

@@ -7,7 +7,7 @@ latest submitted version, never the working copy.
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -62,16 +62,22 @@ class Row:
     awarded: Decimal
 
 
-def entries_of(ranking: Ranking) -> QuerySet[Any, tuple[Any, ...]]:
-    """The entries of ``ranking`` in ranking order, with the submitted title and applicant."""
+def entries_of(ranking: Ranking, *, status: str = "") -> QuerySet[Any, tuple[Any, ...]]:
+    """The entries of ``ranking`` in ranking order, with the submitted title and applicant.
+
+    ``status`` keeps only the entries with that outcome ("" keeps them all). Slice it (a
+    page) and pass it to :func:`rows_from`.
+    """
+    entries = RankingEntry.objects.filter(ranking=ranking)
+    if status:
+        entries = entries.filter(status=status)
     latest = (
         Receipt.objects.filter(proposal=OuterRef("proposal_id"))
         .exclude(kind=ReceiptKind.WITHDRAWAL)
         .order_by("-protocol_number")
     )
     return (
-        RankingEntry.objects.filter(ranking=ranking)
-        .annotate(
+        entries.annotate(
             version_number=Subquery(latest.values("protocol_number")[:1]),
             version_content=Cast(Subquery(latest.values("content")[:1]), JSONField()),
         )
@@ -102,6 +108,11 @@ def entries_of(ranking: Ranking) -> QuerySet[Any, tuple[Any, ...]]:
 
 def rows_of(ranking: Ranking) -> list[Row]:
     """Every entry of ``ranking`` as a row, in ranking order. One query."""
+    return rows_from(entries_of(ranking))
+
+
+def rows_from(entries: Iterable[tuple[Any, ...]]) -> list[Row]:
+    """Rows from (a slice of) :func:`entries_of`."""
     statuses = dict(EntryStatus.choices)
     group = _("Gruppo informale")
     rows = []
@@ -119,7 +130,7 @@ def rows_of(ranking: Ranking) -> list[Row]:
         reason,
         detail,
         awarded,
-    ) in entries_of(ranking):
+    ) in entries:
         is_group = kind == "informal_group"
         rows.append(
             Row(

@@ -5,11 +5,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rione.backoffice.forms import rome_datetime_field
 from rione.core.models import User
 from rione.core.uploads import ACCEPTED_LABEL
+from rione.evaluation import ranking_selectors
 from rione.evaluation.models import (
     AdmissibilityOutcome,
     AppealOutcome,
@@ -17,8 +19,10 @@ from rione.evaluation.models import (
     CommissionMember,
     CommissionRole,
     Criterion,
+    EntryStatus,
     Participation,
     ScoringMethod,
+    SelectionRules,
 )
 from rione.evaluation.models import Overflow as RankingOverflow
 from rione.programmes.models import Lot, RequiredDocument
@@ -365,47 +369,216 @@ class ScoresForm(forms.Form):
 # Rankings
 
 
+MAX_TIE_BREAKS = 5
+
+
+def _count_field(label: Any, help_text: Any) -> forms.IntegerField:
+    """A whole number, zero or more, that may be left empty."""
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=9999,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+        error_messages={
+            "invalid": _("Scrivi un numero intero (ad esempio 3), oppure lascia vuoto."),
+            "min_value": _("Il numero non può essere negativo."),
+            "max_value": _("Il numero è troppo grande."),
+        },
+    )
+
+
 class SelectionRulesForm(forms.Form):
+    """The selection rules of a call in plain fields; :meth:`values` gives the stored shape.
+
+    Per applicant category ``max_<category>`` (empty: no limit) and ``reserved_<category>``
+    (empty: none); tie-breaks as ``tie_break_1`` … in order, each a value of
+    ``ranking_selectors.tie_break_choices``. A reserved share above its category's maximum
+    or the call's cap, or the same tie-break twice, is refused with a message.
+    """
+
     overall_min = forms.DecimalField(
-        label=_("punteggio minimo complessivo"), required=False, min_value=0, decimal_places=2
+        label=_("punteggio minimo complessivo"),
+        required=False,
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        localize=True,
+        help_text=_("Facoltativo: una proposta sotto questo punteggio non entra in graduatoria."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     overflow = forms.ChoiceField(
         label=_("quando la proposta successiva non rientra nella dotazione"),
         choices=RankingOverflow.choices,
     )
-    quotas = forms.JSONField(
-        label=_("numero massimo per tipologia"),
-        required=False,
-        initial=dict,
-        help_text=_('Ad esempio {"informal_group": 3}. Vuoto: nessun limite.'),
+    appeal_days = forms.IntegerField(
+        label=_("giorni per i ricorsi"),
+        min_value=0,
+        max_value=365,
+        help_text=_("Dalla pubblicazione della graduatoria provvisoria."),
+        error_messages={"invalid": _("Scrivi un numero intero di giorni.")},
     )
-    reserved = forms.JSONField(
-        label=_("quote riservate per tipologia"),
-        required=False,
-        initial=dict,
-        help_text=_('Ad esempio {"ets": 2}: almeno tante proposte selezionate, se idonee.'),
-    )
-    tie_breaks = forms.JSONField(
-        label=_("criteri di parità, in ordine"),
-        required=False,
-        initial=list,
-        help_text=_(
-            'Ad esempio ["earlier_submission"]; valori: earlier_submission, lower_requested, '
-            'network_first, {"kind": "criterion", "criterion_id": N}.'
-        ),
-    )
-    appeal_days = forms.IntegerField(label=_("giorni per i ricorsi"), min_value=0)
     earlier_call_participation = forms.ChoiceField(
         label=_("chi conta come partecipante per gli avvisi successivi riservati"),
         choices=Participation.choices,
     )
 
-    def values(self) -> dict[str, Any]:
-        data = dict(self.cleaned_data)
-        data["quotas"] = data.get("quotas") or {}
-        data["reserved"] = data.get("reserved") or {}
-        data["tie_breaks"] = data.get("tie_breaks") or []
+    def __init__(
+        self,
+        *args: Any,
+        rules: SelectionRules,
+        criteria: Iterable[Criterion],
+        cap: int | None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.cap = cap
+        self.categories = ranking_selectors.rule_categories(rules)
+        for category in self.categories:
+            self.fields[f"max_{category}"] = _count_field(
+                _("massimo selezionabili"), _("Vuoto: nessun limite. Zero: nessuna proposta.")
+            )
+            self.fields[f"reserved_{category}"] = _count_field(
+                _("quota riservata"),
+                _("Vuoto: nessuna. Almeno tante proposte selezionate, se idonee in graduatoria."),
+            )
+        stored = [ranking_selectors.tie_break_code(item) for item in rules.tie_breaks or []]
+        choices = ranking_selectors.tie_break_choices(criteria)
+        known = {value for value, _label in choices}
+        for code in stored:
+            if code not in known:  # a criterion since removed: kept until someone changes it
+                choices.append((code, ranking_selectors.tie_break_label(code, {})))
+                known.add(code)
+        self.tie_break_labels = dict(choices)
+        self.slots = max(min(len(choices), MAX_TIE_BREAKS), len(stored))
+        for n in range(1, self.slots + 1):
+            self.fields[f"tie_break_{n}"] = forms.ChoiceField(
+                label=gettext("%(n)d° criterio di parità") % {"n": n},
+                required=False,
+                choices=[("", gettext("Nessuno")), *choices],
+            )
+        self.initial.update(
+            {
+                "overall_min": rules.overall_min,
+                "overflow": rules.overflow,
+                "appeal_days": rules.appeal_days,
+                "earlier_call_participation": rules.earlier_call_participation,
+                **{f"max_{c}": n for c, n in (rules.quotas or {}).items()},
+                **{f"reserved_{c}": n for c, n in (rules.reserved or {}).items()},
+                **{f"tie_break_{n}": code for n, code in enumerate(stored, start=1)},
+            }
+        )
+
+    def category_rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+        """(category label, maximum field, reserved field) for each category."""
+        return [
+            (
+                ranking_selectors.category_label(c),
+                self[f"max_{c}"],
+                self[f"reserved_{c}"],
+            )
+            for c in self.categories
+        ]
+
+    def tie_break_fields(self) -> list[forms.BoundField]:
+        return [self[f"tie_break_{n}"] for n in range(1, self.slots + 1)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        total = 0
+        for category in self.categories:
+            maximum = data.get(f"max_{category}")
+            reserved = data.get(f"reserved_{category}")
+            if reserved is None:
+                continue
+            total += reserved
+            if maximum is not None and reserved > maximum:
+                self.add_error(
+                    f"reserved_{category}",
+                    gettext(
+                        "La quota riservata (%(reserved)d) supera il massimo selezionabile per "
+                        "questa tipologia (%(maximum)d)."
+                    )
+                    % {"reserved": reserved, "maximum": maximum},
+                )
+            elif self.cap is not None and reserved > self.cap:
+                self.add_error(
+                    f"reserved_{category}",
+                    gettext(
+                        "La quota riservata (%(reserved)d) supera il numero massimo di proposte "
+                        "selezionabili nell'avviso (%(cap)d)."
+                    )
+                    % {"reserved": reserved, "cap": self.cap},
+                )
+        if self.cap is not None and total > self.cap and not self.errors:
+            self.add_error(
+                None,
+                gettext(
+                    "Le quote riservate, sommate, sono %(total)d: più del numero massimo di "
+                    "proposte selezionabili nell'avviso (%(cap)d)."
+                )
+                % {"total": total, "cap": self.cap},
+            )
+        first: dict[str, int] = {}
+        for n in range(1, self.slots + 1):
+            code = data.get(f"tie_break_{n}")
+            if not code:
+                continue
+            if code in first:
+                self.add_error(
+                    f"tie_break_{n}",
+                    gettext(
+                        "«%(label)s» è già il %(n)d° criterio di parità: ogni criterio si usa "
+                        "una volta sola."
+                    )
+                    % {"label": self.tie_break_labels[code], "n": first[code]},
+                )
+            else:
+                first[code] = n
         return data
+
+    def values(self) -> dict[str, Any]:
+        """The values for ``services.save_selection_rules``, in the stored shape."""
+        data = self.cleaned_data
+        codes = [data.get(f"tie_break_{n}") for n in range(1, self.slots + 1)]
+        return {
+            "overall_min": data["overall_min"],
+            "overflow": data["overflow"],
+            "appeal_days": data["appeal_days"],
+            "earlier_call_participation": data["earlier_call_participation"],
+            "quotas": {
+                c: data[f"max_{c}"] for c in self.categories if data.get(f"max_{c}") is not None
+            },
+            "reserved": {
+                c: data[f"reserved_{c}"]
+                for c in self.categories
+                if data.get(f"reserved_{c}") is not None
+            },
+            "tie_breaks": [ranking_selectors.tie_break_item(code) for code in codes if code],
+        }
+
+
+class RankingFilterForm(forms.Form):
+    """The outcome to show in a ranking table (GET ``esito``)."""
+
+    esito = forms.ChoiceField(
+        label=_("esito"),
+        required=False,
+        choices=[("", _("Tutti gli esiti")), *EntryStatus.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def status(self) -> str:
+        """The outcome to filter by ("" for all, and when the input is invalid)."""
+        return str(self.cleaned_data["esito"]) if self.is_valid() else ""
+
+
+class RenounceForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Confermo la rinuncia: so che non si può annullare."),
+        error_messages={"required": _("Spunta la conferma per rinunciare.")},
+    )
 
 
 class FinalRankingForm(forms.Form):
@@ -424,13 +597,55 @@ class AppealDecisionForm(forms.Form):
     decision = forms.CharField(
         label=_("decisione motivata"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
+    reopen = forms.BooleanField(
+        label=_("riapri la valutazione della proposta"),
+        required=False,
+        help_text=_(
+            "Solo per un ricorso accolto: le valutazioni firmate tornano in bozza, i punteggi "
+            "concordati sono rimossi e i valutatori ricevono un'e-mail per firmare di nuovo."
+        ),
+    )
 
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("motivo della revoca"), max_length=100)
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; cleans to a list (empty when none is chosen)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        items = data if isinstance(data, list | tuple) else [data] if data else []
+        if not items and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
 class AppealForm(forms.Form):
     text = forms.CharField(
-        label=_("motivi del ricorso"), max_length=8000, widget=forms.Textarea(attrs={"rows": 8})
+        label=_("motivi del ricorso"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Scrivi i motivi del ricorso.")},
     )
+    documents = MultipleFileField(
+        label=_("documenti a sostegno (facoltativi)"),
+        required=False,
+        widget=MultipleFileInput(
+            attrs={"accept": ".pdf,.p7m,.png,.jpg,.jpeg,.doc,.docx,.xls,.xlsx,.odt,.ods"}
+        ),
+    )
+
+    def __init__(self, *args: Any, max_files: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].help_text = gettext(
+            "Fino a %(n)d file. Tipi ammessi: %(types)s."
+        ) % {"n": max_files, "types": ACCEPTED_LABEL}

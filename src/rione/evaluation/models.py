@@ -617,3 +617,54 @@ class Appeal(TimeStampedModel):
     @property
     def audit_stream(self) -> str:
         return f"call:{self.ranking.call_id}"
+
+
+# Commission sessions (the minutes)
+
+
+class CommissionSession(TimeStampedModel):
+    """A sitting of a commission: when and where, who was present, what was discussed and decided.
+
+    The sessions, with the scores and the decisions of the call, make up the commission's
+    minutes (verbale), downloadable as a PDF.
+    """
+
+    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="sessions")
+    held_at = models.DateTimeField(_("data e ora della seduta"))
+    place = models.CharField(
+        _("luogo"),
+        max_length=200,
+        help_text=_("Ad esempio «Sala giunta, Palazzo San Giacomo» oppure «videoconferenza»."),
+    )
+    present = models.ManyToManyField(
+        CommissionMember,
+        related_name="sessions_attended",
+        verbose_name=_("componenti presenti"),
+    )
+    notes = models.TextField(_("discussione e decisioni"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("seduta della commissione")
+        verbose_name_plural = _("sedute della commissione")
+        ordering = ["commission", "held_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commission", "held_at"], name="one_session_per_commission_and_time"
+            ),
+            models.CheckConstraint(condition=~Q(place=""), name="session_has_place"),
+            models.CheckConstraint(condition=~Q(notes=""), name="session_has_notes"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commission} · {self.held_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def owning_city_id(self) -> int:
+        return self.commission.owning_city_id
+
+    @property
+    def audit_stream(self) -> str:
+        return self.commission.audit_stream

@@ -64,9 +64,19 @@ def chairs_commission(user: AnyUser, commission: Any = None) -> bool:
     )
 
 
+@rules.predicate
+def keeps_minutes(user: AnyUser, commission: Any = None) -> bool:
+    """The user chairs the commission or is its secretary: they record its sessions."""
+    return isinstance(commission, Commission) and seats_of(user).get(commission.pk) in {
+        CommissionRole.CHAIR,
+        CommissionRole.SECRETARY,
+    }
+
+
 rules.add_perm("evaluation.manage_admissibility", is_manager)
 rules.add_perm("evaluation.manage_commission", is_manager)
 rules.add_perm("evaluation.view_commission", is_manager | sits_on_commission)
 rules.add_perm("evaluation.chair_commission", chairs_commission)
+rules.add_perm("evaluation.record_session", keeps_minutes)
 rules.add_perm("evaluation.manage_ranking", is_manager)
 rules.add_perm("evaluation.decide_appeal", is_manager)

@@ -43,6 +43,8 @@ from rione.evaluation.models import (
     Evaluation,
     EvaluationStatus,
     IntegrationRequest,
+    Ranking,
+    RankingKind,
     Score,
     ScoringMethod,
     SelectionRules,
@@ -727,3 +729,12 @@ def applicant_admissibility(
             requests=requests.get(review.proposal_id, []),
         )
     return result
+
+
+def published_final(*, call: Call) -> Ranking | None:
+    """The call's final ranking, once published: from then on only scorrimento changes it."""
+    return (
+        Ranking.objects.filter(call=call, kind=RankingKind.FINAL, published_at__isnull=False)
+        .order_by("-published_at", "-pk")
+        .first()
+    )

@@ -68,6 +68,13 @@ class CallNotClosed(DomainError):
     )
 
 
+class RankingFinal(DomainError):
+    code = "ranking_final"
+    message = gettext_lazy(
+        "La graduatoria definitiva è già pubblicata: l'esito di ammissibilità non si cambia più."
+    )
+
+
 class ChecklistFrozen(DomainError):
     code = "checklist_frozen"
     message = gettext_lazy(
@@ -222,7 +229,8 @@ def decide_admissibility(
 
     Locks the call and the proposal. Requires `evaluation.manage_admissibility`
     (PermissionDenied); a standing submission (NotStanding); a call past its deadline
-    (CallNotClosed); no open integration request (IntegrationPending); a reason
+    (CallNotClosed); no published final ranking (RankingFinal); no open integration
+    request (IntegrationPending); a reason
     (ValidationError on ``reason``); ``outcome`` admissible or not admissible, reachable
     from the current outcome (InvalidTransition); ``manual`` keyed by checklist items of
     the call (ValidationError on ``manual``; items left out count as not passed).
@@ -231,6 +239,8 @@ def decide_admissibility(
     """
     now = clock.resolve(at)
     locked, call = _lock_for_review(proposal, by=by, at=now)
+    if selectors.published_final(call=call) is not None:
+        raise RankingFinal()
     review = _review(locked)
     source = review.outcome
     if outcome not in DECIDED_OUTCOMES:
@@ -313,6 +323,8 @@ def request_integration(
     """
     now = clock.resolve(at)
     locked, call = _lock_for_review(proposal, by=by, at=now)
+    if selectors.published_final(call=call) is not None:
+        raise RankingFinal()
     review = _review(locked)
     source = review.outcome
     target = AdmissibilityOutcome.INTEGRATION_REQUESTED

@@ -12,6 +12,8 @@ renunciations and revocations, each promoting the next eligible proposal under t
 frozen in the ranking's content.
 
 Every publication, appeal decision and promotion is an AuditEvent in the call's stream.
+Appeals themselves (filing, decision, re-scoring after an upheld one) are in
+``services.appeals``; no ranking is computed while reopened scoring waits for signatures.
 """
 
 import hashlib
@@ -24,7 +26,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -45,7 +47,6 @@ from rione.evaluation import ranking as engine
 from rione.evaluation import selectors
 from rione.evaluation.models import (
     AdmissibilityOutcome,
-    Appeal,
     AppealOutcome,
     EntryStatus,
     Overflow,
@@ -55,6 +56,7 @@ from rione.evaluation.models import (
     SelectionRules,
 )
 from rione.evaluation.services.admissibility import BEFORE_CLOSING, CallNotClosed
+from rione.evaluation.services.appeals import ensure_rescored
 from rione.programmes.models import Call, Lot
 from rione.territory.models import ApplicantCategory
 
@@ -93,6 +95,14 @@ class RankingPublished(DomainError):
     message = gettext_lazy("Questa graduatoria è già stata pubblicata.")
 
 
+class FinalRankingExists(DomainError):
+    code = "final_ranking_exists"
+    message = gettext_lazy(
+        "La graduatoria definitiva è già pubblicata: non si ricalcola. Rinunce e revoche la "
+        "aggiornano con lo scorrimento."
+    )
+
+
 class NotProvisional(DomainError):
     code = "not_provisional"
     message = gettext_lazy("Si può pubblicare come provvisoria solo una graduatoria provvisoria.")
@@ -121,26 +131,6 @@ class AppealsPending(DomainError):
     )
 
 
-class AppealWindowClosed(DomainError):
-    code = "appeal_window_closed"
-    message = gettext_lazy("Il termine per presentare ricorso è scaduto o non è ancora aperto.")
-
-
-class AlreadyAppealed(DomainError):
-    code = "already_appealed"
-    message = gettext_lazy("Hai già presentato ricorso contro questa graduatoria.")
-
-
-class NotInRanking(DomainError):
-    code = "not_in_ranking"
-    message = gettext_lazy("La proposta non è in questa graduatoria.")
-
-
-class AppealDecided(DomainError):
-    code = "appeal_decided"
-    message = gettext_lazy("Questo ricorso è già stato deciso.")
-
-
 class NotFinal(DomainError):
     code = "not_final"
     message = gettext_lazy(
@@ -157,6 +147,14 @@ class RulesLocked(DomainError):
     code = "selection_rules_locked"
     message = gettext_lazy(
         "La graduatoria definitiva è pubblicata: le regole di selezione non si modificano più."
+    )
+
+
+class EntryVacated(DomainError):
+    code = "entry_vacated"
+    message = gettext_lazy(
+        "La rinuncia (o la revoca) di questa proposta è già registrata: non si ripete e non "
+        "si annulla."
     )
 
 
@@ -186,7 +184,7 @@ def _tie_breaks(value: Any) -> list[Any]:
     if not isinstance(value, list):
         raise ValidationError({"tie_breaks": _("I criteri di parità vanno indicati in elenco.")})
     for item in value:
-        ok = item in TIE_BREAK_CODES or (
+        ok = (isinstance(item, str) and item in TIE_BREAK_CODES) or (
             isinstance(item, Mapping)
             and item.get("kind") == "criterion"
             and isinstance(item.get("criterion_id"), int)
@@ -247,6 +245,15 @@ def rules_of(call: Call) -> SelectionRules:
 
 
 # Candidates
+
+# The categories ``_category`` gives a candidate: the only ones quotas and reserved shares
+# can act on (a network counts as its lead, so it has no category of its own).
+RANKED_CATEGORIES: tuple[ApplicantCategory, ...] = (
+    ApplicantCategory.ETS,
+    ApplicantCategory.INFORMAL_GROUP,
+    ApplicantCategory.BUSINESS,
+    ApplicantCategory.OTHER,
+)
 
 
 def _category(applicant: Mapping[str, Any]) -> str:
@@ -399,6 +406,8 @@ def _lock_call(call: Call) -> Call:
 
 def _compute(*, call: Call, by: User, kind: str, now: datetime) -> Ranking:
     """Compute and store a ranking of ``call`` (already locked and checked)."""
+    if selectors.published_final(call=call) is not None:
+        raise FinalRankingExists()
     if call.phase_at(now) in BEFORE_CLOSING:
         raise CallNotClosed(
             _("La graduatoria si calcola dopo la scadenza dell'avviso: l'avviso è ancora aperto.")
@@ -406,6 +415,7 @@ def _compute(*, call: Call, by: User, kind: str, now: datetime) -> Ranking:
     inputs = gather(call, rules_of(call))
     if inputs.pending:
         raise AdmissibilityPending(pending=inputs.pending)
+    ensure_rescored(call)
     outcomes = engine.rank(inputs.candidates, inputs.rules)
     content = canonical_content(
         call=call, kind=kind, computed_at=now, inputs=inputs, outcomes=outcomes
@@ -457,7 +467,8 @@ def compute_ranking(*, call: Call, by: User, at: datetime | None = None) -> Rank
 
     Locks the call. Requires `evaluation.manage_ranking`; the call past its deadline
     (CallNotClosed); every standing proposal with a decided admissibility outcome
-    (AdmissibilityPending, with how many wait). A fixed number of queries.
+    (AdmissibilityPending, with how many wait); no scoring reopened by an upheld appeal
+    still unsigned (ScoringReopened). A fixed number of queries.
     """
     now = clock.resolve(at)
     locked = _lock_call(call)
@@ -551,8 +562,8 @@ def publish_final(
 
     Locks the call. Requires `evaluation.manage_ranking`; the act's number and date
     (ValidationError); a published provisional ranking (NoProvisionalRanking) whose appeal
-    window has closed (AppealWindowOpen) and whose appeals are all decided (AppealsPending).
-    Refused errors change nothing. Audited; applicants are e-mailed after commit.
+    window has closed (AppealWindowOpen) and whose appeals are all decided (AppealsPending);
+    no scoring reopened by an upheld appeal still unsigned (ScoringReopened). Refused errors change nothing. Audited; applicants are e-mailed after commit.
     """
     now = clock.resolve(at)
     locked = _lock_call(call)
@@ -604,93 +615,6 @@ def publish_final(
     return ranking
 
 
-# Appeals
-
-
-@transaction.atomic
-def file_appeal(
-    *, ranking: Ranking, proposal: Proposal, by: User, text: str, at: datetime | None = None
-) -> Appeal:
-    """The applicant contests the published provisional ranking, once, within the window.
-
-    Requires `applications.submit_proposal` on ``proposal`` (PermissionDenied); the proposal
-    in the ranking (NotInRanking); the window open (AppealWindowClosed); no earlier appeal
-    (AlreadyAppealed); a text (ValidationError). Audited in the call's stream.
-    """
-    now = clock.resolve(at)
-    locked = (
-        Ranking.objects.select_for_update(of=("self",)).select_related("call").get(pk=ranking.pk)
-    )
-    ensure_perm(by, "applications.submit_proposal", proposal)
-    if not RankingEntry.objects.filter(ranking=locked, proposal=proposal).exists():
-        raise NotInRanking()
-    window_open = (
-        locked.kind == RankingKind.PROVISIONAL
-        and locked.published_at is not None
-        and locked.appeals_close_at is not None
-        and locked.published_at <= now < locked.appeals_close_at
-    )
-    if not window_open:
-        raise AppealWindowClosed()
-    if Appeal.objects.filter(ranking=locked, proposal=proposal).exists():
-        raise AlreadyAppealed()
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": _("Scrivi i motivi del ricorso.")})
-    appeal = Appeal.objects.create(
-        ranking=locked, proposal=proposal, text=text, filed_by=by, filed_at=now
-    )
-    record_event(
-        appeal, "appeal.filed", by=by, at=now, data={"ranking": locked.pk, "proposal": proposal.pk}
-    )
-    return appeal
-
-
-@transaction.atomic
-def decide_appeal(
-    *, appeal: Appeal, by: User, outcome: str, decision: str, at: datetime | None = None
-) -> Appeal:
-    """Record the reasoned decision on a pending appeal; the applicant is e-mailed.
-
-    Requires `evaluation.decide_appeal`. Refused when already decided (AppealDecided);
-    ValidationError without a decision or with an outcome other than upheld/rejected.
-    An upheld appeal changes the ranking only through the next computation.
-    """
-    now = clock.resolve(at)
-    locked = (
-        Appeal.objects.select_for_update(of=("self",))
-        .select_related("ranking__call", "proposal__created_by")
-        .get(pk=appeal.pk)
-    )
-    ensure_perm(by, "evaluation.decide_appeal", locked)
-    if locked.outcome != AppealOutcome.PENDING:
-        raise AppealDecided()
-    if outcome not in {AppealOutcome.UPHELD, AppealOutcome.REJECTED}:
-        raise ValidationError({"outcome": _("Scegli se il ricorso è accolto o respinto.")})
-    decision = (decision or "").strip()
-    if not decision:
-        raise ValidationError({"decision": _("Scrivi la decisione motivata.")})
-    locked.outcome, locked.decision = outcome, decision
-    locked.decided_by, locked.decided_at = by, now
-    locked.save(update_fields=["outcome", "decision", "decided_by", "decided_at", "updated_at"])
-    record_event(
-        locked,
-        "appeal.decided",
-        by=by,
-        at=now,
-        data={"proposal": locked.proposal_id, "outcome": outcome, "decision": decision},
-    )
-    email = locked.proposal.created_by.email
-    if email:
-        subject = _("Decisione sul ricorso · %(call)s") % {"call": locked.ranking.call.title}
-        body = _("Esito del ricorso: %(outcome)s\n\nMotivazione: %(decision)s") % {
-            "outcome": AppealOutcome(outcome).label,
-            "decision": decision,
-        }
-        transaction.on_commit(partial(send_email.enqueue, to=[email], subject=subject, body=body))
-    return locked
-
-
 # Renunciations, revocations and scorrimento
 
 
@@ -737,8 +661,26 @@ def _frozen_inputs(ranking: Ranking) -> tuple[list[engine.Candidate], engine.Rul
     return candidates, rules
 
 
+def _acts_as_applicant(by: User, ranking: Ranking, proposal: Proposal) -> bool:
+    """False for staff who manage the ranking, True for the proposal's applicant.
+
+    Raises PermissionDenied for anyone else.
+    """
+    if by.has_perm(MANAGE, ranking):
+        return False
+    if by.has_perm("applications.submit_proposal", proposal):
+        return True
+    raise PermissionDenied(MANAGE)
+
+
 def _vacate(
-    *, entry: RankingEntry, by: User, status: str, reason: str, at: datetime | None
+    *,
+    entry: RankingEntry,
+    by: User,
+    status: str,
+    reason: str,
+    at: datetime | None,
+    applicant_may: bool = False,
 ) -> Promotion:
     now = clock.resolve(at)
     ranking = (
@@ -746,11 +688,17 @@ def _vacate(
         .select_related("call")
         .get(pk=entry.ranking_id)
     )
-    ensure_perm(by, MANAGE, ranking)
+    if applicant_may:
+        by_applicant = _acts_as_applicant(by, ranking, Proposal.objects.get(pk=entry.proposal_id))
+    else:
+        ensure_perm(by, MANAGE, ranking)
+        by_applicant = False
     if ranking.kind != RankingKind.FINAL or ranking.published_at is None:
         raise NotFinal()
     entries = {e.proposal_id: e for e in RankingEntry.objects.filter(ranking=ranking)}
     vacated = entries[entry.proposal_id]
+    if vacated.status in VACATED:
+        raise EntryVacated()
     if vacated.status != EntryStatus.SELECTED:
         raise EntryNotSelected()
     candidates, rules = _frozen_inputs(ranking)
@@ -782,7 +730,12 @@ def _vacate(
         action,
         by=by,
         at=now,
-        data={"proposal": vacated.proposal_id, "released": released, "reason": reason},
+        data={
+            "proposal": vacated.proposal_id,
+            "released": released,
+            "reason": reason,
+            "by_applicant": by_applicant,
+        },
     )
     promoted = None
     if picked is not None:
@@ -812,10 +765,16 @@ def _vacate(
 def renounce(*, entry: RankingEntry, by: User, at: datetime | None = None) -> Promotion:
     """Record that a selected proposal renounces; promote the next one the rules allow.
 
-    Requires `evaluation.manage_ranking`; a published final ranking (NotFinal); a selected
-    entry (EntryNotSelected). Renunciation and promotion are audited.
+    Locks the ranking. Requires `evaluation.manage_ranking` (staff recording it) or
+    `applications.submit_proposal` on the entry's proposal (the applicant renouncing from
+    the personal area); anyone else gets PermissionDenied. Needs a published final ranking
+    (NotFinal) and a selected entry: EntryVacated when already renounced or revoked (a
+    repeated request promotes no one), EntryNotSelected otherwise. Renunciation (with
+    ``by_applicant``) and promotion are audited with the actor.
     """
-    return _vacate(entry=entry, by=by, status=EntryStatus.RENOUNCED, reason="", at=at)
+    return _vacate(
+        entry=entry, by=by, status=EntryStatus.RENOUNCED, reason="", at=at, applicant_may=True
+    )
 
 
 @transaction.atomic

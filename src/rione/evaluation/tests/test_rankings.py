@@ -22,6 +22,7 @@ from rione.core import clock
 from rione.core.models import AuditEvent, Role, User
 from rione.evaluation import exports
 from rione.evaluation.models import (
+    AdmissibilityOutcome,
     AdmissibilityReview,
     Appeal,
     AppealOutcome,
@@ -46,7 +47,10 @@ from rione.evaluation.services import (
     AppealWindowClosed,
     AppealWindowOpen,
     CallNotClosed,
+    FinalRankingExists,
+    RankingFinal,
     compute_ranking,
+    decide_admissibility,
     decide_appeal,
     file_appeal,
     publish_final,
@@ -395,3 +399,47 @@ class TestPublicOutputs:
                 assert secret not in text
         assert csv_text.splitlines()[0].startswith("Posizione,Protocollo")
         assert "\r\n" in csv_text
+
+
+class TestAfterTheFinalRanking:
+    """Once the final ranking is out only scorrimento changes it: no recomputation, no
+    second publication, no new admissibility outcome."""
+
+    def test_no_second_final_and_no_recomputation(self, city):
+        world = ranked_call(city, [90, 80])
+        final = final_ranking(world)
+        later = final.published_at + timedelta(days=1)
+        rankings_before = Ranking.objects.count()
+
+        with pytest.raises(FinalRankingExists):
+            publish_final(
+                call=world.call,
+                by=world.manager,
+                act_number="2",
+                act_date=date(2025, 2, 1),
+                at=later,
+            )
+        with pytest.raises(FinalRankingExists):
+            compute_ranking(call=world.call, by=world.manager, at=later)
+
+        assert Ranking.objects.count() == rankings_before
+        final.refresh_from_db()
+        assert final.act_number == "1"
+
+    def test_admissibility_cannot_change(self, city):
+        world = ranked_call(city, [90, 80])
+        final_ranking(world)
+        proposal = world.proposals[1]
+        before = proposal.admissibility.outcome
+
+        with pytest.raises(RankingFinal):
+            decide_admissibility(
+                proposal=proposal,
+                by=world.manager,
+                outcome=AdmissibilityOutcome.NOT_ADMISSIBLE,
+                reason="Ripensamento.",
+                manual={},
+            )
+
+        proposal.admissibility.refresh_from_db()
+        assert proposal.admissibility.outcome == before

@@ -1,20 +1,23 @@
-"""Rankings: staff compute and publish them and decide appeals; the public reads and downloads them;
-applicants file an appeal from the personal area.
+"""Rankings: staff compute and publish them; the public reads and downloads them.
 
 Staff pages: managers of the call's city (other staff 403, other cities 404). Public pages:
-the latest published ranking of a public call (404 before). The appeal page answers 404
-to anyone who is not one of the proposal's applicants.
+the latest published ranking of a public call (404 before). Appeals (the applicant's page,
+the staff decision, their files) are in ``views.appeals``; the staff ranking page shows
+them. Ranking tables show 50 rows a page (``?pagina=``), optionally one outcome
+(``?esito=``); downloads keep every row. A selected applicant renounces from the personal
+area (404 to anyone who may not commit the applicant).
 """
 
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rione.applications.models import Proposal
 from rione.backoffice.views.base import city_view, render_form, run_action, run_service, saved
@@ -23,22 +26,24 @@ from rione.backoffice.views.proposals import call_tabs_context
 from rione.core import clock
 from rione.core.http import AuthenticatedHttpRequest
 from rione.core.permissions import access
-from rione.evaluation import exports, services
+from rione.evaluation import exports, ranking_selectors, services
 from rione.evaluation.forms import (
-    AppealDecisionForm,
-    AppealForm,
     FinalRankingForm,
+    RankingFilterForm,
+    RenounceForm,
     RevokeForm,
     SelectionRulesForm,
 )
-from rione.evaluation.models import Appeal, Ranking, RankingEntry, RankingKind
-from rione.evaluation.services.rankings import RULE_FIELDS, latest_provisional, rules_of
+from rione.evaluation.models import EntryStatus, Ranking, RankingEntry, RankingKind
+from rione.evaluation.services.rankings import latest_provisional, rules_of
+from rione.evaluation.views.appeals import appeals_context
 from rione.portal import selectors as portal_selectors
 from rione.portal.views import city_crumbs
 from rione.programmes.models import Call
 from rione.territory.models import City
 
 PERM = "evaluation.manage_ranking"
+RANKING_PAGE_SIZE = 50
 
 
 def _back(city: City, call: Call) -> HttpResponse:
@@ -47,11 +52,20 @@ def _back(city: City, call: Call) -> HttpResponse:
 
 @city_view()
 def ranking_rules(request: AuthenticatedHttpRequest, city: City, pk: int) -> HttpResponse:
+    """The selection rules as a form; read-only, with the reason, once the final is published."""
     call = get_call(request, city, pk, PERM)
     current = rules_of(call)
-    initial = {name: getattr(current, name) for name in RULE_FIELDS}
-    form = SelectionRulesForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    criteria = ranking_selectors.top_criteria(call=call)
+    locked = ranking_selectors.rules_locked(call=call)
+    form = SelectionRulesForm(
+        None if locked else (request.POST or None),
+        rules=current,
+        criteria=criteria,
+        cap=call.cap_selected,
+    )
+    if locked and request.method == "POST":
+        messages.error(request, str(services.RulesLocked.message))
+    if not locked and request.method == "POST" and form.is_valid():
         ok, _rules = run_service(
             form,
             lambda: services.save_selection_rules(call=call, by=request.user, values=form.values()),
@@ -69,11 +83,28 @@ def ranking_rules(request: AuthenticatedHttpRequest, city: City, pk: int) -> Htt
         title=_("Regole di selezione"),
         crumbs=[*call_crumbs(city, call), (_("Graduatoria"), back), (_("Regole"), "")],
         cancel_url=back,
+        template="evaluation/ranking_rules.html",
+        extra={
+            "call": call,
+            "locked": locked,
+            "summary": ranking_selectors.describe_rules(
+                call=call, rules=current, criteria=criteria, locked=locked
+            ),
+        },
     )
 
 
 def _latest(call: Call) -> Ranking | None:
     return Ranking.objects.filter(call=call).order_by("-computed_at", "-pk").first()
+
+
+def _page(request: HttpRequest, ranking: Ranking, status: str) -> Page:
+    """The page asked for in ``?pagina=`` of the entries (with outcome ``status``). Two queries.
+
+    Its ``object_list`` goes to ``exports.rows_from``; downloads keep every row.
+    """
+    entries = exports.entries_of(ranking, status=status)
+    return Paginator(entries, RANKING_PAGE_SIZE).get_page(request.GET.get("pagina"))
 
 
 @city_view()
@@ -82,17 +113,10 @@ def ranking(request: AuthenticatedHttpRequest, city: City, pk: int) -> HttpRespo
     call = get_call(request, city, pk, PERM)
     latest = _latest(call)
     provisional = latest_provisional(call)
-    appeals = (
-        list(
-            Appeal.objects.filter(ranking=provisional)
-            .select_related("decided_by")
-            .order_by("filed_at", "pk")
-        )
-        if provisional
-        else []
-    )
-    rows = exports.rows_of(latest) if latest else []
-    protocols = {row.proposal_id: row for row in rows}
+    filters = RankingFilterForm(request.GET)
+    page = _page(request, latest, filters.status()) if latest else None
+    current = rules_of(call)
+    locked = ranking_selectors.rules_locked(call=call)
     return render(
         request,
         "evaluation/ranking_detail.html",
@@ -104,15 +128,22 @@ def ranking(request: AuthenticatedHttpRequest, city: City, pk: int) -> HttpRespo
             "title": _("Graduatoria: %(call)s") % {"call": call.title},
             "crumbs": [*call_crumbs(city, call), (_("Graduatoria"), "")],
             "ranking": latest,
-            "rows": rows,
+            "rows": exports.rows_from(page.object_list) if page else [],
+            "page": page,
+            "filters": filters,
             "provisional": provisional,
-            "appeals": [(a, protocols.get(a.proposal_id)) for a in appeals],
-            "rules": rules_of(call),
+            "rules": current,
+            "rules_summary": ranking_selectors.describe_rules(
+                call=call,
+                rules=current,
+                criteria=ranking_selectors.top_criteria(call=call),
+                locked=locked,
+            ),
             "final_form": FinalRankingForm(),
-            "decision_form": AppealDecisionForm(),
             "revoke_form": RevokeForm(),
             "now": clock.now(),
             "is_final": latest is not None and latest.kind == RankingKind.FINAL,
+            **appeals_context(call, provisional),
             **call_tabs_context(request, call),
         },
     )
@@ -164,30 +195,6 @@ def ranking_final(request: AuthenticatedHttpRequest, city: City, pk: int) -> Htt
             act_date=form.cleaned_data["act_date"],
         ),
         _("Graduatoria definitiva pubblicata."),
-    )
-    return _back(city, call)
-
-
-@require_POST
-@city_view()
-def appeal_decide(
-    request: AuthenticatedHttpRequest, city: City, pk: int, appeal_pk: int
-) -> HttpResponse:
-    call = get_call(request, city, pk, "evaluation.decide_appeal")
-    appeal = get_object_or_404(Appeal, ranking__call=call, pk=appeal_pk)
-    form = AppealDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Scegli l'esito e scrivi la decisione motivata."))
-        return _back(city, call)
-    run_action(
-        request,
-        lambda: services.decide_appeal(
-            appeal=appeal,
-            by=request.user,
-            outcome=form.cleaned_data["outcome"],
-            decision=form.cleaned_data["decision"],
-        ),
-        _("Decisione registrata e comunicata al proponente."),
     )
     return _back(city, call)
 
@@ -248,6 +255,8 @@ def _published(city_slug: str, call_slug: str) -> tuple[City, Call, Ranking]:
 @require_GET
 def ranking_public(request: HttpRequest, city_slug: str, call_slug: str) -> HttpResponse:
     city, call, found = _published(city_slug, call_slug)
+    filters = RankingFilterForm(request.GET)
+    page = _page(request, found, filters.status())
     return render(
         request,
         "evaluation/ranking_public.html",
@@ -256,7 +265,9 @@ def ranking_public(request: HttpRequest, city_slug: str, call_slug: str) -> Http
             "nav": "calls",
             "call": call,
             "ranking": found,
-            "rows": exports.rows_of(found),
+            "rows": exports.rows_from(page.object_list),
+            "page_obj": page,
+            "filters": filters,
             "breadcrumbs": [
                 *city_crumbs(city),
                 (call.title, reverse("portal:call_detail", args=[city.slug, call.slug])),
@@ -305,62 +316,56 @@ def ranking_pdf(request: HttpRequest, city_slug: str, call_slug: str) -> HttpRes
 
 
 @login_required
-def appeal_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The applicant files an appeal against the published provisional ranking."""
+@require_http_methods(["GET", "POST"])
+def ranking_renounce(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The applicant renounces a selected place in the final ranking, after a confirmation.
+
+    404 to anyone who may not commit the applicant (`applications.submit_proposal`) and
+    while the proposal is in no published final ranking. A repeated request gets the
+    service's message (EntryVacated) and promotes no one.
+    """
     proposal: Proposal = access(
         request.user,
         Proposal.objects.select_related("call__city"),
-        perm="applications.open_in_personal_area",
+        perm="applications.submit_proposal",
         pk=pk,
     )
-    provisional = latest_provisional(proposal.call)
-    existing = (
-        Appeal.objects.filter(ranking=provisional, proposal=proposal).first()
-        if provisional
-        else None
-    )
-    form = AppealForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and provisional is not None and form.is_valid():
-        ok, _appeal = run_service(
-            form,
-            lambda: services.file_appeal(
-                ranking=provisional,
-                proposal=proposal,
-                by=request.user,
-                text=form.cleaned_data["text"],
+    entry = ranking_selectors.final_entry(proposal=proposal)
+    if entry is None:
+        raise Http404
+    form = RenounceForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        done = run_action(
+            request,
+            lambda: services.renounce(entry=entry, by=request.user),
+            _(
+                "Rinuncia registrata. Il posto passa alla proposta idonea successiva in "
+                "graduatoria."
             ),
         )
-        if ok:
-            messages.success(
-                request, _("Ricorso presentato. La città ti comunicherà la decisione.")
-            )
-            return redirect("evaluation:appeal_file", proposal.pk)
-    now = clock.now()
-    window_open = bool(
-        provisional is not None
-        and provisional.appeals_close_at is not None
-        and now < provisional.appeals_close_at
-    )
+        if done:
+            return redirect("applications:list")
+        return redirect("evaluation:ranking_renounce", proposal.pk)
     list_url = reverse("applications:list")
+    call = proposal.call
     context: dict[str, Any] = {
-        "title": _("Ricorso sulla graduatoria provvisoria"),
+        "title": _("Rinuncia al contributo"),
         "proposal": proposal,
-        "ranking": provisional,
-        "appeal": existing,
-        "window_open": window_open,
-        "can_file": window_open
-        and existing is None
-        and request.user.has_perm("applications.submit_proposal", proposal),
+        "entry": entry,
+        "ranking": entry.ranking,
+        "status_label": EntryStatus(entry.status).label,
+        "can_renounce": entry.status == EntryStatus.SELECTED,
+        "public_url": reverse("evaluation:ranking_public", args=[call.city.slug, call.slug]),
         "form": form,
         "cancel_url": list_url,
         "crumbs": [
             (_("Area personale"), reverse("applicants:home")),
             (_("Le mie domande"), list_url),
             (str(proposal), None),
-            (_("Ricorso"), None),
+            (_("Rinuncia"), None),
         ],
     }
-    return render(request, "evaluation/ranking_appeal.html", context)
+    return render(request, "evaluation/ranking_renounce.html", context)
 
 
 STAFF = "gestione/<slug:city_slug>/avvisi/<int:pk>/graduatoria/"
@@ -372,12 +377,11 @@ urlpatterns: list[URLPattern] = [
     path(STAFF + "calcola/", ranking_compute, name="ranking_compute"),
     path(STAFF + "<int:ranking_pk>/pubblica/", ranking_publish, name="ranking_publish"),
     path(STAFF + "definitiva/", ranking_final, name="ranking_final"),
-    path(STAFF + "ricorsi/<int:appeal_pk>/", appeal_decide, name="appeal_decide"),
     path(STAFF + "posizioni/<int:entry_pk>/rinuncia/", entry_renounce, name="entry_renounce"),
     path(STAFF + "posizioni/<int:entry_pk>/revoca/", entry_revoke, name="entry_revoke"),
     path(PUBLIC + "/", ranking_public, name="ranking_public"),
     path(PUBLIC + ".csv", ranking_csv, name="ranking_csv"),
     path(PUBLIC + ".xlsx", ranking_xlsx, name="ranking_xlsx"),
     path(PUBLIC + ".pdf", ranking_pdf, name="ranking_pdf"),
-    path("area-personale/domande/<int:pk>/ricorso/", appeal_file, name="appeal_file"),
+    path("area-personale/domande/<int:pk>/rinuncia/", ranking_renounce, name="ranking_renounce"),
 ]
