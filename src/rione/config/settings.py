@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "rione.applicants",
     "rione.applications",
     "rione.evaluation",
+    "rione.monitoring",
     "rione.portal",
     "rione.backoffice",
     "rione.api",

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("area-personale/", include("rione.applicants.urls")),
     path("", include("rione.applications.urls")),
     path("", include("rione.evaluation.urls")),
+    path("", include("rione.monitoring.urls")),
     *root_urlpatterns,  # sitemap.xml, robots.txt: outside the "portal" namespace
     path("", include("rione.portal.urls")),
 ]
