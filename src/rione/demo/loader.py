@@ -2,7 +2,8 @@
 
 Idempotent: each object is looked up by its slug (or its natural key inside its parent) and
 created only when missing. Past events run with the clock moved to when they happened, so the
-audit trail and the calls' phases read as they would have in 2020-2021.
+audit trail and the calls' phases read as they would have in 2020-2021. The first iQ call is
+then replayed from its 101 submissions to its final ranking (``replay_iq``).
 """
 
 from collections import Counter
@@ -18,10 +19,11 @@ from django.utils.text import slugify
 from rione.core import clock
 from rione.core.models import Role, StaffRole, User
 from rione.core.services import grant_role
-from rione.demo.accounts import ACCOUNTS, APPLICANT, PASSWORD, SUPERUSER, staff_of
+from rione.demo.accounts import ACCOUNTS, APPLICANT, SUPERUSER, password_hash, staff_of
 from rione.demo.applicant import ensure_demo_applicant
 from rione.demo.data_milano import MILANO
 from rione.demo.data_napoli import NAPOLI
+from rione.demo.replay_iq import replay_iq_stage_1
 from rione.demo.specs import (
     CallSpec,
     CitySpec,
@@ -89,17 +91,17 @@ def ensure_user(account: DemoAccount, report: LoadReport) -> User:
     user = User.objects.filter(email=account.email).first()
     if user is None:
         is_admin = account.role == SUPERUSER
-        user = User.objects.create_user(
-            account.email,
-            PASSWORD,
+        user = User.objects.create(
+            email=account.email,
+            password=password_hash(),
             first_name=account.first_name,
             last_name=account.last_name,
             is_staff=is_admin,
             is_superuser=is_admin,
         )
         report.count(user)
-    elif not user.check_password(PASSWORD):
-        user.set_password(PASSWORD)
+    elif user.password != password_hash():
+        user.password = password_hash()
         user.save(update_fields=["password"])
     address, _created = EmailAddress.objects.get_or_create(
         user=user, email=account.email, defaults={"verified": True, "primary": True}
@@ -115,7 +117,7 @@ def ensure_staff(ctx: Context, city: City, *, granted_by: User) -> None:
         user = ensure_user(account, ctx.report)
         if not StaffRole.objects.filter(user=user, city=city, role=account.role).exists():
             ctx.report.count(grant_role(city=city, user=user, role=account.role, by=granted_by))
-        ctx.staff[account.role] = user
+        ctx.staff.setdefault(account.role, user)
 
 
 # Territory
@@ -456,17 +458,26 @@ def load_city(spec: CitySpec, *, superuser: User, now: datetime, report: LoadRep
     return ctx.city
 
 
-@transaction.atomic
 def load_demo(*, now: datetime | None = None) -> LoadReport:
-    """Create (or complete) the demo data as of ``now``; returns what was created."""
+    """Create (or complete) the demo data as of ``now``; returns what was created.
+
+    Two transactions: the cities, programmes, calls and accounts; then the replay of the
+    first iQ call, whose e-mails of 2020 are held back.
+    """
     moment = clock.resolve(now)
     report = LoadReport()
+    load_cities_and_accounts(report, now=moment)
+    replay_iq_stage_1(count=report.count)
+    return report
+
+
+@transaction.atomic
+def load_cities_and_accounts(report: LoadReport, *, now: datetime) -> None:
     superuser = ensure_user(next(a for a in ACCOUNTS if a.role == SUPERUSER), report)
     for spec in CITIES:
-        load_city(spec, superuser=superuser, now=moment, report=report)
+        load_city(spec, superuser=superuser, now=now, report=report)
     for account in ACCOUNTS:
         if account.role != SUPERUSER and not account.city_slug:
             user = ensure_user(account, report)
             if account.role == APPLICANT:
-                ensure_demo_applicant(user, now=moment)
-    return report
+                ensure_demo_applicant(user, now=now)

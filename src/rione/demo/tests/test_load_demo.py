@@ -36,14 +36,9 @@ MILANO_LOTS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
-def demo():
-    call_command("load_demo", stdout=io.StringIO())
+def demo(loaded_demo):
+    """The demo, loaded once for the module (see conftest); each test's changes roll back."""
 
 
 def rome_date(moment):
@@ -86,7 +81,7 @@ def test_napoli_areas_and_iq_calls(demo):
     assert rome_date(stage_1.opens_at) == date(2020, 6, 3)
     assert rome_date(stage_1.closes_at) == date(2020, 8, 10)
     assert stage_1.cap_selected == 60
-    assert stage_1.phase == CallPhase.CLOSED
+    assert stage_1.phase == CallPhase.FINAL_RANKING  # replayed to its final ranking
     assert stage_1.published_at < stage_1.opens_at
     assert stage_1.eligible_neighbourhoods.count() == 15
     categories = set(stage_1.eligible_applicant_types.values_list("category", flat=True))

@@ -1,0 +1,351 @@
+"""The kinds of idea of the first iQ call's invented proposals, written for any neighbourhood.
+
+Idea texts are templates: ``{a}`` is "in the neighbourhood" ("a Scampia", "al Porto"),
+``{di}`` is "of the neighbourhood" ("di Scampia", "del Porto").
+"""
+
+from dataclasses import dataclass
+
+# How Neapolitans say "in …" and "of …" for each iQ neighbourhood.
+PLACES: dict[str, tuple[str, str]] = {
+    "Avvocata": ("all'Avvocata", "dell'Avvocata"),
+    "Montecalvario": ("a Montecalvario", "di Montecalvario"),
+    "Mercato": ("al Mercato", "del Mercato"),
+    "Pendino": ("al Pendino", "del Pendino"),
+    "Porto": ("al Porto", "del Porto"),
+    "San Giuseppe": ("a San Giuseppe", "di San Giuseppe"),
+    "Stella": ("alla Stella", "della Stella"),
+    "San Carlo all'Arena": ("a San Carlo all'Arena", "di San Carlo all'Arena"),
+    "Ponticelli": ("a Ponticelli", "di Ponticelli"),
+    "Barra": ("a Barra", "di Barra"),
+    "San Giovanni a Teduccio": ("a San Giovanni a Teduccio", "di San Giovanni a Teduccio"),
+    "Piscinola": ("a Piscinola", "di Piscinola"),
+    "Marianella": ("a Marianella", "di Marianella"),
+    "Chiaiano": ("a Chiaiano", "di Chiaiano"),
+    "Scampia": ("a Scampia", "di Scampia"),
+}
+
+
+@dataclass(frozen=True)
+class Idea:
+    """A kind of idea, for one main target group, written for any neighbourhood."""
+
+    sector: str  # Sector slug
+    target: str  # TargetGroup slug of the main target
+    title: str
+    summary: str
+    problem: str
+    solution: str
+    innovation: str
+    impact: str
+    sustainability: str
+
+    def text(self, neighbourhood: str) -> dict[str, str]:
+        a, di = PLACES[neighbourhood]
+        values = {"a": a, "di": di, "q": neighbourhood}
+        return {
+            name: getattr(self, name).format(**values)
+            for name in (
+                "title",
+                "summary",
+                "problem",
+                "solution",
+                "innovation",
+                "impact",
+                "sustainability",
+            )
+        }
+
+
+YOUTH, COMMUNITY, CHILDREN, MIGRANTS = (
+    "giovani-15-35",
+    "comunita-locali",
+    "bambini-preadolescenti",
+    "migranti",
+)
+NEET, FRAGILE, UNEMPLOYED, WOMEN = "neet", "fasce-fragili", "disoccupati", "donne-fragilita"
+CULTURE, WORK, WELFARE, PRODUCTIVE, EDUCATION = (
+    "turismo-arte-cultura",
+    "formazione-lavoro",
+    "welfare-coesione",
+    "attivita-produttive",
+    "educazione-inclusione",
+)
+
+IDEAS: tuple[Idea, ...] = (
+    Idea(
+        CULTURE,
+        YOUTH,
+        "Radio di quartiere {di}",
+        "Una web radio fatta dai ragazzi {di}: notizie, musica e interviste a chi vive il quartiere.",
+        "I giovani {di} hanno pochi luoghi dove esprimersi e raccontare il quartiere.",
+        "Uno studio radiofonico in un locale sfitto, con una redazione di 15 ragazzi e ragazze.",
+        "Il racconto del quartiere passa dai giovani, che diventano autori e non solo ascoltatori.",
+        "Una trasmissione settimanale, 30 giovani formati, 5.000 ascolti al mese.",
+        "Pubblicità di botteghe locali, laboratori a pagamento per le scuole, quote dei soci.",
+    ),
+    Idea(
+        CULTURE,
+        YOUTH,
+        "Muri che parlano {di}",
+        "Laboratori di street art con i ragazzi {di} per ridipingere muri e saracinesche.",
+        "Muri degradati e saracinesche chiuse rendono {di} un quartiere percepito come insicuro.",
+        "Dieci interventi di arte urbana progettati con gli abitanti e realizzati dai giovani.",
+        "I ragazzi scelgono i soggetti con i residenti e imparano un mestiere creativo.",
+        "10 opere, 40 giovani coinvolti, un itinerario di visita del quartiere.",
+        "Commissioni di esercizi commerciali e visite guidate all'itinerario.",
+    ),
+    Idea(
+        WORK,
+        YOUTH,
+        "Coworking giovane {di}",
+        "Uno spazio di lavoro condiviso per studenti e giovani professionisti {di}.",
+        "Chi studia o avvia un'attività {di} non ha spazi attrezzati né connessione stabile.",
+        "Venti postazioni, aule studio serali e incontri con professionisti del territorio.",
+        "Lo spazio è gestito dai giovani stessi, con turni e un comitato di utenti.",
+        "60 giovani iscritti, 10 nuove attività avviate in due anni.",
+        "Abbonamenti a prezzo calmierato e affitto delle sale per eventi.",
+    ),
+    Idea(
+        CULTURE,
+        YOUTH,
+        "Ciceroni di quartiere {di}",
+        "Giovani guide che accompagnano visitatori e scuole alla scoperta {di}.",
+        "I turisti non arrivano {a}: il quartiere resta fuori dagli itinerari della città.",
+        "Un percorso di formazione per 20 giovani guide e un calendario di visite.",
+        "Le storie del quartiere sono raccontate da chi ci è cresciuto.",
+        "100 visite guidate all'anno, 20 giovani con un primo reddito.",
+        "Visite a pagamento per turisti, convenzioni con scuole e agenzie.",
+    ),
+    Idea(
+        WORK,
+        YOUTH,
+        "Palestra digitale {di}",
+        "Corsi di programmazione, grafica e video per ragazzi e ragazze {di}.",
+        "Molti giovani {di} usano lo smartphone ma non hanno competenze digitali spendibili.",
+        "Un laboratorio con computer ricondizionati e corsi tenuti da tutor volontari.",
+        "I ragazzi più esperti diventano tutor dei più giovani.",
+        "80 giovani formati in due anni, 15 tirocini in aziende del territorio.",
+        "Donazioni di aziende informatiche e corsi a pagamento per adulti.",
+    ),
+    Idea(
+        CULTURE,
+        YOUTH,
+        "Teatro dei ragazzi {di}",
+        "Una compagnia teatrale di adolescenti e giovani {di}, con spettacoli nelle piazze.",
+        "{q} ha pochi luoghi di cultura e i ragazzi escono raramente dal quartiere.",
+        "Laboratori settimanali, uno spettacolo all'anno e una rassegna estiva in piazza.",
+        "Il teatro è scritto con le storie dei ragazzi e delle loro famiglie.",
+        "35 ragazzi coinvolti, 6 repliche all'anno, 1.500 spettatori.",
+        "Biglietti a offerta, tournée nelle scuole, sostegno di sponsor locali.",
+    ),
+    Idea(
+        WELFARE,
+        COMMUNITY,
+        "Orto condiviso {di}",
+        "Un'area verde abbandonata {di} diventa un orto curato dagli abitanti.",
+        "Le aree verdi {di} sono abbandonate e diventano discariche a cielo aperto.",
+        "Trenta parcelle coltivate da famiglie, scuole e anziani, con un calendario di turni.",
+        "L'orto è un bene comune gestito con un patto di collaborazione.",
+        "30 famiglie coinvolte, 2 tonnellate di ortaggi all'anno, un luogo d'incontro.",
+        "Quote delle parcelle, vendita delle piantine, feste del raccolto.",
+    ),
+    Idea(
+        WELFARE,
+        COMMUNITY,
+        "Portineria di comunità {di}",
+        "Un presidio di vicinato {di} che offre piccoli servizi e mette in contatto i vicini.",
+        "{q} ha perso negozi e luoghi d'incontro; molti residenti vivono soli.",
+        "Un locale aperto tutti i giorni per ritiro pacchi, informazioni e scambio di aiuti.",
+        "Il portiere di comunità conosce il quartiere e attiva i vicini.",
+        "500 residenti serviti, una rete di 50 vicini volontari.",
+        "Piccoli servizi a pagamento e convenzioni con gli enti gestori degli alloggi.",
+    ),
+    Idea(
+        WELFARE,
+        COMMUNITY,
+        "Emporio solidale {di}",
+        "Un emporio dove le famiglie in difficoltà {di} fanno la spesa con una tessera a punti.",
+        "Molte famiglie {di} faticano ad arrivare a fine mese e ricevono aiuti frammentati.",
+        "Un emporio con prodotti donati, una tessera a punti e uno sportello di ascolto.",
+        "La spesa si sceglie con dignità e l'aiuto si accompagna a un percorso.",
+        "150 famiglie servite all'anno, 20 volontari formati.",
+        "Donazioni della grande distribuzione, raccolte periodiche, contributi di fondazioni.",
+    ),
+    Idea(
+        PRODUCTIVE,
+        COMMUNITY,
+        "Mercato a km zero {di}",
+        "Un mercato settimanale di produttori locali nella piazza {di}.",
+        "{q} ha pochi negozi di prossimità e la piazza è vuota la sera.",
+        "Un mercato del sabato con 20 produttori, laboratori e musica.",
+        "I produttori dell'area nord e gli abitanti si incontrano senza intermediari.",
+        "20 produttori coinvolti, 1.000 visitatori al mese, una piazza viva.",
+        "Quote dei banchi e sponsorizzazioni di cooperative agricole.",
+    ),
+    Idea(
+        EDUCATION,
+        CHILDREN,
+        "Doposcuola nei bassi {di}",
+        "Un doposcuola nei bassi {di}, con educatori e volontari, per i bambini della zona.",
+        "Molti bambini {di} non hanno aiuto a casa per i compiti e lasciano presto la scuola.",
+        "Tre pomeriggi alla settimana di compiti, letture e gioco, in un basso ristrutturato.",
+        "Il doposcuola è dentro il vicolo, accanto alle case delle famiglie.",
+        "40 bambini seguiti ogni anno, meno assenze e più promozioni.",
+        "Convenzione con le scuole, quote simboliche delle famiglie, donazioni.",
+    ),
+    Idea(
+        EDUCATION,
+        CHILDREN,
+        "Biblioteca di strada {di}",
+        "Punti prestito di libri nei cortili e nelle botteghe {di}, con letture ad alta voce.",
+        "{q} non ha una biblioteca vicina e i bambini leggono poco.",
+        "Cinque punti prestito custoditi da commercianti e letture settimanali per bambini.",
+        "La biblioteca va dove vivono i lettori, con i negozianti come custodi.",
+        "200 prestiti al mese, 60 bambini alle letture settimanali.",
+        "Donazioni di libri, convenzione con le biblioteche civiche, tessere dei soci.",
+    ),
+    Idea(
+        EDUCATION,
+        CHILDREN,
+        "Ludoteca di cortile {di}",
+        "Giochi, laboratori e merende nei cortili {di} per bambini e preadolescenti.",
+        "I bambini {di} non hanno spazi di gioco sicuri vicino casa.",
+        "Una ludoteca itinerante che ogni pomeriggio apre in un cortile diverso.",
+        "I genitori diventano animatori a turno, con la formazione degli educatori.",
+        "80 bambini coinvolti, 10 cortili restituiti al gioco.",
+        "Feste di compleanno a pagamento, contributi dei condomini, donazioni.",
+    ),
+    Idea(
+        WELFARE,
+        MIGRANTS,
+        "Sportello interculturale {di}",
+        "Uno sportello di mediazione e orientamento ai servizi per i nuovi cittadini {di}.",
+        "Molti cittadini stranieri {di} non conoscono i servizi e non riescono a usarli.",
+        "Mediatori linguistici due giorni alla settimana e accompagnamento agli uffici.",
+        "Lo sportello è gestito insieme alle comunità straniere del quartiere.",
+        "300 persone orientate all'anno, 8 mediatori formati.",
+        "Convenzioni con servizi sociali e patronati, quote dei soci.",
+    ),
+    Idea(
+        PRODUCTIVE,
+        MIGRANTS,
+        "Cucine del mondo {di}",
+        "Un laboratorio di cucina e catering gestito da donne e uomini di origine straniera {di}.",
+        "Chi arriva {a} da altri paesi trova lavoro solo in nero e resta isolato.",
+        "Una cucina attrezzata, corsi HACCP e un servizio di catering per eventi.",
+        "Le ricette di origine diventano un mestiere e un'occasione di incontro.",
+        "12 persone formate e assunte, 50 eventi serviti all'anno.",
+        "Vendita del servizio di catering e cene aperte al quartiere.",
+    ),
+    Idea(
+        EDUCATION,
+        MIGRANTS,
+        "Scuola di italiano {di}",
+        "Corsi di italiano serali e del sabato per adulti stranieri {di}, con baby sitting.",
+        "Senza la lingua, i nuovi cittadini {di} non trovano lavoro né seguono i figli a scuola.",
+        "Quattro corsi per livello, con spazio bimbi durante le lezioni.",
+        "Gli studenti degli anni precedenti diventano tutor dei nuovi arrivati.",
+        "120 adulti all'anno, 60 certificazioni di livello A2.",
+        "Convenzioni con i centri per l'istruzione degli adulti e volontariato.",
+    ),
+    Idea(
+        WORK,
+        NEET,
+        "Ciclofficina sociale {di}",
+        "Una ciclofficina {di} dove giovani che non studiano né lavorano imparano la meccanica.",
+        "Molti ragazzi {di} hanno lasciato la scuola e non cercano più lavoro.",
+        "Corsi pratici di riparazione, bici usate rimesse a nuovo e prestate a chi ne ha bisogno.",
+        "I ragazzi imparano un mestiere riparando mezzi per il quartiere.",
+        "25 giovani formati, 300 biciclette riparate all'anno.",
+        "Riparazioni a pagamento, vendita di bici ricondizionate, noleggio.",
+    ),
+    Idea(
+        PRODUCTIVE,
+        NEET,
+        "Bottega dei mestieri {di}",
+        "Artigiani in pensione insegnano il mestiere a giovani {di} fuori da scuola e lavoro.",
+        "I mestieri artigiani {di} scompaiono mentre i giovani restano senza lavoro.",
+        "Una bottega-scuola di falegnameria e restauro con tirocini retribuiti.",
+        "Il sapere degli anziani passa ai giovani dentro una vera bottega.",
+        "15 giovani formati, 6 avviati al lavoro autonomo.",
+        "Vendita dei manufatti e commesse di restauro.",
+    ),
+    Idea(
+        WORK,
+        NEET,
+        "Officina del suono {di}",
+        "Un'officina di tecnica audio e luci per giovani {di} che cercano un mestiere.",
+        "I ragazzi {di} amano la musica ma non sanno che può diventare un lavoro.",
+        "Corsi di fonica e illuminotecnica con stage negli eventi del quartiere.",
+        "La formazione avviene sul campo, negli eventi organizzati dai ragazzi stessi.",
+        "20 giovani formati, 30 eventi tecnici all'anno.",
+        "Service audio a pagamento per feste ed eventi.",
+    ),
+    Idea(
+        WELFARE,
+        FRAGILE,
+        "Spesa sospesa {di}",
+        "Una rete di botteghe {di} dove si lascia una spesa pagata per chi non può permettersela.",
+        "Famiglie e anziani soli {di} rinunciano a beni essenziali.",
+        "Dieci botteghe aderenti, un registro delle spese sospese e consegne a domicilio.",
+        "La solidarietà passa dal banco del negozio sotto casa.",
+        "1.000 spese sospese all'anno, 80 famiglie aiutate.",
+        "Donazioni dei clienti e contributo delle botteghe aderenti.",
+    ),
+    Idea(
+        WELFARE,
+        FRAGILE,
+        "Custodi di vicinato {di}",
+        "Volontari che fanno compagnia e piccoli servizi agli anziani soli {di}.",
+        "Molti anziani {di} vivono soli e non escono di casa.",
+        "Una rete di custodi di vicinato con visite, telefonate e accompagnamenti.",
+        "Ogni custode segue pochi vicini, con una relazione che dura nel tempo.",
+        "100 anziani seguiti, 40 custodi formati.",
+        "Convenzione con i servizi sociali e contributi delle famiglie.",
+    ),
+    Idea(
+        WORK,
+        UNEMPLOYED,
+        "Sportello lavoro di prossimità {di}",
+        "Orientamento, bilancio di competenze e incontri con le imprese per chi cerca lavoro {di}.",
+        "I disoccupati {di} non si rivolgono ai centri per l'impiego lontani dal quartiere.",
+        "Uno sportello nel quartiere, aperto quattro giorni alla settimana, con laboratori.",
+        "L'orientamento si fa vicino casa, con le imprese della zona.",
+        "300 persone orientate, 60 inserimenti lavorativi in due anni.",
+        "Convenzioni con agenzie per il lavoro e imprese del territorio.",
+    ),
+    Idea(
+        PRODUCTIVE,
+        UNEMPLOYED,
+        "Manutentori del verde {di}",
+        "Una squadra di disoccupati {di} formata alla cura del verde pubblico e condominiale.",
+        "Il verde {di} è trascurato e molti adulti sono senza lavoro.",
+        "Un corso di giardinaggio e una squadra che lavora per condomini e scuole.",
+        "La cura del quartiere diventa lavoro per chi ci abita.",
+        "12 persone formate, 8 assunte dalla cooperativa.",
+        "Contratti di manutenzione con condomini, scuole e parrocchie.",
+    ),
+    Idea(
+        PRODUCTIVE,
+        WOMEN,
+        "Sartoria sociale {di}",
+        "Una sartoria {di} dove donne in difficoltà imparano il mestiere e producono capi.",
+        "Molte donne {di} sono senza reddito e isolate in casa.",
+        "Un laboratorio di sartoria e riuso tessile con corsi e produzione su commissione.",
+        "I tessuti di scarto diventano capi nuovi, e le donne un'impresa.",
+        "20 donne formate, 8 occupate nella sartoria.",
+        "Vendita dei capi e commesse di aziende e associazioni.",
+    ),
+    Idea(
+        WELFARE,
+        WOMEN,
+        "Casa delle donne {di}",
+        "Un luogo {di} per donne in condizioni di fragilità: ascolto, orientamento e laboratori.",
+        "Le donne {di} che vivono violenza o povertà non trovano un luogo sicuro vicino casa.",
+        "Uno spazio aperto tre giorni alla settimana, con sportello legale e gruppi di auto aiuto.",
+        "Le donne accolte diventano a loro volta punti di riferimento per altre donne.",
+        "150 donne accolte all'anno, 30 percorsi di autonomia.",
+        "Convenzioni con i centri antiviolenza, contributi di fondazioni.",
+    ),
+)
