@@ -102,7 +102,7 @@ def test_the_task_returns_how_many_were_told(open_call, manager, holders, mailou
 def test_plain_text_mail_keeps_apostrophes_and_quotes(
     open_call, manager, holders, mailoutbox, django_capture_on_commit_callbacks
 ):
-    open_call.title = "L'orto di Scampia & \"Vele\""
+    open_call.title = 'L\'orto di Scampia & "Vele"'
     open_call.save(update_fields=["title"])
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -114,7 +114,7 @@ def test_plain_text_mail_keeps_apostrophes_and_quotes(
         )
 
     italian = next(m for m in mailoutbox if m.to == ["anna@example.org"])
-    assert "L'orto di Scampia & \"Vele\"" in italian.subject
+    assert 'L\'orto di Scampia & "Vele"' in italian.subject
     assert "l'allegato B" in italian.body
     assert "&#x27;" not in italian.body + italian.subject
     assert "&amp;" not in italian.body + italian.subject
