@@ -13,12 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rione.applications.models import Attachment, Proposal
+from rione.applications.services.staff import record_attachment_download
 from rione.core.errors import DomainError
 from rione.core.http import AuthenticatedHttpRequest
 from rione.core.models import User
@@ -228,3 +230,27 @@ def saved(request: AuthenticatedHttpRequest, message: str, to: str, *args: Any) 
 
 def label_of(obj: Model) -> str:
     return str(obj._meta.verbose_name)
+
+
+def staff_download(attachment: Attachment | None, *, proposal: Proposal, by: User) -> FileResponse:
+    """An applicant's file for staff who may see it: audited, never sniffed nor cached.
+
+    404 when there is no such file, or it is gone from storage.
+    """
+    if attachment is None:
+        raise Http404
+    attachment.proposal = proposal
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    record_attachment_download(attachment=attachment, by=by)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

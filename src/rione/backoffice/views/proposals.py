@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,14 +20,13 @@ from rione.applications.models import (
     ProposalStatus,
     ReceiptKind,
 )
-from rione.applications.services.staff import record_attachment_download
 from rione.core.http import AuthenticatedHttpRequest
 from rione.core.permissions import access
 from rione.programmes.models import Call, Lot
 from rione.territory.models import City
 
 from ..forms import AnswerQuestionForm, ProposalFilterForm
-from .base import city_view, paginate, render_form, run_service, saved
+from .base import city_view, paginate, render_form, run_service, saved, staff_download
 from .calls import call_crumbs, get_call
 
 # What staff can filter on: every status but the draft, which they never see.
@@ -168,23 +167,7 @@ def proposal_attachment(
     call = get_call(request, city, pk, "applications.list_proposals")
     proposal = access_submitted_proposal(request, call, proposal_pk)
     attachment = selectors.submitted_attachment(proposal=proposal, pk=attachment_pk)
-    if attachment is None:
-        raise Http404
-    attachment.proposal = proposal
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    record_attachment_download(attachment=attachment, by=request.user)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return staff_download(attachment, proposal=proposal, by=request.user)
 
 
 @city_view()

@@ -11,15 +11,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from rione.applications.models import Proposal
-from rione.applications.services.staff import record_attachment_download
-from rione.backoffice.views.base import city_view, run_action, run_service
+from rione.backoffice.views.base import city_view, run_action, run_service, staff_download
 from rione.backoffice.views.calls import get_call
 from rione.core import clock
 from rione.core.http import AuthenticatedHttpRequest
@@ -91,23 +90,7 @@ def appeal_attachment(
         Appeal.objects.select_related("proposal"), ranking__call=call, pk=appeal_pk
     )
     attachment = appeal.attachments.filter(pk=attachment_pk).first()
-    if attachment is None:
-        raise Http404
-    attachment.proposal = appeal.proposal
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    record_attachment_download(attachment=attachment, by=request.user)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return staff_download(attachment, proposal=appeal.proposal, by=request.user)
 
 
 # Applicant

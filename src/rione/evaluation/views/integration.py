@@ -6,16 +6,16 @@ of the proposal's applicants; the download is the call's managers' (as the revie
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
 from rione.applications.models import Proposal
-from rione.applications.services.staff import record_attachment_download
 from rione.backoffice.views.base import (
     city_view,
     run_service,
+    staff_download,
 )
 from rione.backoffice.views.calls import get_call
 from rione.core import clock
@@ -44,23 +44,7 @@ def integration_attachment(
         IntegrationRequest.objects.select_related("attachment"), proposal=proposal, pk=request_pk
     )
     attachment = found.attachment
-    if attachment is None:
-        raise Http404
-    attachment.proposal = proposal
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    record_attachment_download(attachment=attachment, by=request.user)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return staff_download(attachment, proposal=proposal, by=request.user)
 
 
 # Applicant
