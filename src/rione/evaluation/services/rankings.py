@@ -41,6 +41,7 @@ from rione.core import clock
 from rione.core.audit import record_event, snapshot
 from rione.core.errors import DomainError
 from rione.core.models import User
+from rione.core.money import format_eur
 from rione.core.permissions import ensure_perm
 from rione.core.tasks import send_email
 from rione.evaluation import ranking as engine
@@ -758,7 +759,29 @@ def _vacate(
                 "reason": picked.reason.value,
             },
         )
+        _notify_promoted(ranking, promoted)
     return Promotion(vacated=vacated, promoted=promoted)
+
+
+def _notify_promoted(ranking: Ranking, promoted: RankingEntry) -> None:
+    """Tell the applicant whose proposal moved up that it is now selected, after commit."""
+    email = (
+        Proposal.objects.filter(pk=promoted.proposal_id)
+        .values_list("created_by__email", flat=True)
+        .first()
+    )
+    if not email:
+        return
+    subject = _("La tua proposta è ora selezionata · %(call)s") % {"call": ranking.call.title}
+    body = _(
+        "Dopo una rinuncia o una revoca la graduatoria definitiva dell'avviso «%(call)s» è "
+        "scorsa: la tua proposta è ora selezionata, con un contributo di %(amount)s.\n%(link)s"
+    ) % {
+        "call": ranking.call.title,
+        "amount": format_eur(promoted.awarded),
+        "link": public_url(ranking.call),
+    }
+    transaction.on_commit(partial(send_email.enqueue, to=[email], subject=subject, body=body))
 
 
 @transaction.atomic

@@ -344,6 +344,23 @@ class TestScorrimento:
         event = AuditEvent.objects.get(action="ranking.promoted")
         assert (event.data["proposal"], event.data["replaces"]) == (p3.pk, p0.pk)
 
+    def test_the_promoted_applicant_is_told(
+        self, city, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        world = ranked_call(city, [90, 80, 70], budget=Decimal(18000))
+        final = final_ranking(world)
+        p0, _p1, p2 = world.proposals
+        mailoutbox.clear()
+
+        with django_capture_on_commit_callbacks(execute=True):
+            renounce(entry=final.entries.get(proposal=p0), by=world.manager)
+
+        told = [m for m in mailoutbox if m.to == [p2.created_by.email]]
+        assert len(told) == 1
+        assert "ora selezionata" in told[0].subject
+        assert "9.000,00" in told[0].body
+        assert not [m for m in mailoutbox if m.to == [p0.created_by.email]]
+
     def test_revoke_needs_a_reason_and_a_manager(self, city):
         world = ranked_call(city, [90, 80], budget=Decimal(9000))
         final = final_ranking(world)
