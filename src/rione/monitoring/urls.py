@@ -5,8 +5,8 @@ Every pattern is in the permission matrix test (tests/test_views.py).
 
 from django.urls import URLPattern
 
-from rione.monitoring import views
+from rione.monitoring import views, views_opendata
 
 app_name = "monitoring"
 
-urlpatterns: list[URLPattern] = views.urlpatterns
+urlpatterns: list[URLPattern] = views.urlpatterns + views_opendata.urlpatterns

@@ -1,0 +1,188 @@
+"""Open data of a call: the records, RFC 4180 CSV, streamed JSON, privacy, 404s, queries."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.http import StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from rione.applications.models import Receipt, ReceiptKind
+from rione.applications.tests.factories import open_call
+from rione.core.models import Role
+from rione.core.tests.factories import StaffRoleFactory
+from rione.monitoring.opendata import FIELD_NAMES, project_rows
+from rione.monitoring.tests.givens import known_call, proposal, publish_ranking, territory
+from rione.programmes.tests.factories import CallFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(city):
+    return known_call(city)
+
+
+def csv_url(city, call) -> str:
+    return reverse("monitoring:opendata_csv", args=[city.slug, call.slug])
+
+
+def json_url(city, call) -> str:
+    return reverse("monitoring:opendata_json", args=[city.slug, call.slug])
+
+
+def body(response) -> str:
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def test_one_record_per_selected_proposal_with_the_known_figures(city, world):
+    rows = list(project_rows(call=world.call))
+
+    p1, p3 = world.proposals["p1"], world.proposals["p3"]
+    assert [r["codice_locale_progetto"] for r in rows] == [
+        f"{city.slug}-{world.call.slug}-{p1.pk}",
+        f"{city.slug}-{world.call.slug}-{p3.pk}",
+    ]
+    first, group = rows
+    assert list(first) == list(FIELD_NAMES)
+    assert first["beneficiario"] == p1.organisation.name
+    assert first["forma_giuridica"] != ""
+    assert first["comune"] == city.name
+    assert first["quartieri"] == ["San Ferdinando"]
+    assert first["municipalita"] == ["Chiaia"]
+    assert sorted(first["destinatari"]) == sorted(
+        t.target_group.name for t in p1.targets.select_related("target_group")
+    )
+    assert (first["importo_richiesto"], first["importo_assegnato"]) == ("9000.00", "9000.00")
+    assert first["costo_totale"] == "10000.00"
+    assert first["cofinanziamento"] == "1000.00"
+    assert first["cup"] == ""
+    assert first["stato"] == "Selezionato in graduatoria provvisoria"
+    assert first["data_presentazione"] and first["data_selezione"]
+    assert (group["beneficiario"], group["forma_giuridica"]) == ("Gruppo informale", "")
+    assert (group["importo_richiesto"], group["importo_assegnato"]) == ("5000.00", "4000.00")
+    assert group["municipalita"] == ["Vomero"]
+
+
+def test_no_ranking_published_means_no_records(city):
+    call = open_call(programme__city=city)
+
+    assert list(project_rows(call=call)) == []
+
+
+def test_csv_is_streamed_and_quotes_as_rfc_4180(city, client, world):
+    receipt = Receipt.objects.filter(
+        proposal=world.proposals["p1"], kind=ReceiptKind.SUBMISSION
+    ).get()
+    content = json.loads(receipt.content)
+    content["idea"]["title"] = 'Libri, "cortili"\ne piazze'
+    receipt.content = json.dumps(content, ensure_ascii=False)
+    receipt.save(update_fields=["content"])
+
+    response = client.get(csv_url(city, world.call))
+    text = body(response)
+
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "license" in response["Link"]
+    assert '"Libri, ""cortili""\ne piazze"' in text
+    assert text.endswith("\r\n")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0] == list(FIELD_NAMES)
+    assert len(rows) == 3
+    assert rows[1][FIELD_NAMES.index("titolo")] == 'Libri, "cortili"\ne piazze'
+    assert rows[1][FIELD_NAMES.index("destinatari")].count("; ") == 1
+
+
+def test_json_is_a_streamed_document_with_the_licence(city, client, world):
+    response = client.get(json_url(city, world.call))
+
+    assert isinstance(response, StreamingHttpResponse)
+    data = json.loads(body(response))
+    assert data["licenza"] == "CC BY 4.0"
+    assert data["dizionario"].endswith(reverse("monitoring:opendata_dictionary", args=[city.slug]))
+    assert [p["beneficiario"] for p in data["progetti"]][1] == "Gruppo informale"
+    assert data["progetti"][0]["quartieri"] == ["San Ferdinando"]
+
+
+def test_no_natural_person_data_in_any_output(city, client, world):
+    outputs = body(client.get(csv_url(city, world.call))) + body(
+        client.get(json_url(city, world.call))
+    )
+
+    group = world.proposals["p3"].group
+    assert group.name not in outputs
+    for member in group.members.all():
+        assert member.last_name not in outputs
+        assert member.codice_fiscale not in outputs
+    for item in world.proposals.values():
+        user = item.created_by
+        assert user.email not in outputs
+        person = getattr(user, "person", None)
+        if person is not None:
+            assert person.codice_fiscale not in outputs
+            assert f"{person.first_name} {person.last_name}" not in outputs
+    organisation = world.proposals["p1"].organisation
+    assert organisation.legal_rep_name not in outputs
+    assert organisation.codice_fiscale not in outputs
+    assert organisation.pec not in outputs
+    assert "Scuola Media Vanvitelli" not in outputs  # p2 is not selected anyway
+
+
+def test_a_call_the_public_may_not_see_is_404(city, client, other_city):
+    draft = CallFactory(programme__city=city)
+    hidden = CallFactory(programme__city=city, programme__is_published=False, open=True)
+
+    assert client.get(csv_url(city, draft)).status_code == 404
+    assert client.get(json_url(city, draft)).status_code == 404
+    assert client.get(csv_url(city, hidden)).status_code == 404
+    assert client.get(json_url(other_city, open_call(programme__city=city))).status_code == 404
+
+
+def test_post_is_refused(city, client, world):
+    assert client.post(csv_url(city, world.call)).status_code == 405
+
+
+def test_dictionary_lists_every_field_and_the_licence(city, client):
+    response = client.get(reverse("monitoring:opendata_dictionary", args=[city.slug]))
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert "CC BY 4.0" in page
+    assert "<caption>" in page
+    for name in FIELD_NAMES:
+        assert f'<th scope="row"><code>{name}</code></th>' in page
+
+
+def test_public_dashboard_links_the_open_data(city, client, world):
+    page = client.get(
+        reverse("monitoring:call_public", args=[city.slug, world.call.slug])
+    ).content.decode()
+
+    assert csv_url(city, world.call) in page
+    assert json_url(city, world.call) in page
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_csv_queries_do_not_grow(city, client, size):
+    _districts, places = territory(city)
+    call = open_call(programme__city=city)
+    call.eligible_neighbourhoods.set(places.values())
+    made = [
+        proposal(call, group=i % 2 == 0, places=[places["N1"]], targets=["giovani-15-35"])
+        for i in range(size)
+    ]
+    manager = StaffRoleFactory(city=city, role=Role.PROGRAMME_MANAGER).user
+    publish_ranking(call, manager, {item: "9000.00" for item in made})
+
+    with CaptureQueriesContext(connection) as queries:
+        text = body(client.get(csv_url(city, call)))
+
+    assert text.count("\r\n") == size + 1
+    assert len(queries) == CSV_QUERIES, [q["sql"][:80] for q in queries]
+
+
+CSV_QUERIES = 5
