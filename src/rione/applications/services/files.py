@@ -85,6 +85,36 @@ def _check_size(proposal: Proposal, size: int, *, replaced: Attachment | None = 
         )
 
 
+def original_name(upload: UploadedFile) -> str:
+    """The file's own name, without any folder a browser sends along; 200 characters at most."""
+    return (upload.name or "file").replace("\\", "/").rsplit("/", 1)[-1][:200]
+
+
+def store_upload(
+    proposal: Proposal,
+    upload: UploadedFile,
+    checked: CheckedFile,
+    *,
+    by: User,
+    at: datetime,
+    title: str,
+    **fields: Any,
+) -> Attachment:
+    """The Attachment row of an upload already passed by ``check_upload``."""
+    return Attachment.objects.create(
+        proposal=proposal,
+        title=title[:200],
+        file=upload,
+        original_name=original_name(upload),
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+        uploaded_at=at,
+        **fields,
+    )
+
+
 @transaction.atomic
 def add_attachment(
     *,
@@ -116,26 +146,22 @@ def add_attachment(
     replaced_pk = replaced.pk if replaced is not None else None  # deleting clears ``pk``
     if replaced is not None:
         detach_attachment(replaced)
-    original = (upload.name or "file").rsplit("/", 1)[-1][:200]
     default_title = (
         required_document.title
         if required_document
         else _("Lettera di impegno di %(name)s") % {"name": partner.name}
         if partner
-        else original
+        else original_name(upload)
     )
-    attachment = Attachment.objects.create(
-        proposal=locked,
+    attachment = store_upload(
+        locked,
+        upload,
+        checked,
+        by=by,
+        at=clock.resolve(at),
+        title=title.strip() or default_title,
         required_document=required_document,
         partner=partner,
-        title=(title.strip() or default_title)[:200],
-        file=upload,
-        original_name=original,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=by,
-        uploaded_at=clock.resolve(at),
     )
     finish_edit(
         locked,

@@ -25,8 +25,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rione.applications.models import STANDING, Attachment, Proposal
-from rione.applications.services.files import check_upload
+from rione.applications.models import STANDING, Proposal
+from rione.applications.services.files import check_upload, original_name, store_upload
 from rione.core import clock
 from rione.core.audit import record_event
 from rione.core.errors import DomainError, InvalidTransition
@@ -427,20 +427,20 @@ def answer_integration(
     attachment = None
     if upload is not None:
         checked = check_upload(proposal, upload)
-        original = (upload.name or "file").rsplit("/", 1)[-1][:200]
         document = locked.required_document
-        title = document.title if document else _("Integrazione: %(name)s") % {"name": original}
-        attachment = Attachment.objects.create(
-            proposal=proposal,
+        title = (
+            document.title
+            if document
+            else _("Integrazione: %(name)s") % {"name": original_name(upload)}
+        )
+        attachment = store_upload(
+            proposal,
+            upload,
+            checked,
+            by=by,
+            at=now,
+            title=title,
             required_document=document,
-            title=title[:200],
-            file=upload,
-            original_name=original,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_by=by,
-            uploaded_at=now,
             is_current=True,
             in_submission=True,
         )

@@ -28,8 +28,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from rione.applications.models import Attachment, Proposal
-from rione.applications.services.files import check_upload
+from rione.applications.models import Proposal
+from rione.applications.services.files import check_upload, original_name, store_upload
 from rione.core import clock
 from rione.core.audit import record_event
 from rione.core.errors import DomainError
@@ -142,7 +142,7 @@ def _check_files(proposal: Proposal, uploads: Sequence[UploadedFile]) -> list[An
         )
     checked = []
     for upload in uploads:
-        name = _original_name(upload)
+        name = original_name(upload)
         try:
             checked.append(check_upload(proposal, upload))
         except ValidationError as error:
@@ -161,10 +161,6 @@ def _check_files(proposal: Proposal, uploads: Sequence[UploadedFile]) -> list[An
             }
         )
     return checked
-
-
-def _original_name(upload: UploadedFile) -> str:
-    return (upload.name or "file").replace("\\", "/").rsplit("/", 1)[-1][:200]
 
 
 @transaction.atomic
@@ -214,18 +210,15 @@ def file_appeal(
     )
     files = []
     for upload, found in zip(uploads, checked, strict=True):
-        original = _original_name(upload)
+        title = _("Ricorso: %(name)s") % {"name": original_name(upload)}
         files.append(
-            Attachment.objects.create(
-                proposal=owner,
-                title=(_("Ricorso: %(name)s") % {"name": original})[:200],
-                file=upload,
-                original_name=original,
-                content_type=found.content_type,
-                size=found.size,
-                sha256=found.sha256,
-                uploaded_by=by,
-                uploaded_at=now,
+            store_upload(
+                owner,
+                upload,
+                found,
+                by=by,
+                at=now,
+                title=title,
                 is_current=False,
                 in_submission=False,
             )
