@@ -224,6 +224,20 @@ class Commission(TimeStampedModel):
         return f"call:{self.call_id}"
 
 
+class InCommission:
+    """Owned by a commission's city and audited in its stream (the call's)."""
+
+    commission: Commission
+
+    @property
+    def owning_city_id(self) -> int:
+        return self.commission.owning_city_id
+
+    @property
+    def audit_stream(self) -> str:
+        return self.commission.audit_stream
+
+
 class CommissionRole(models.TextChoices):
     CHAIR = "chair", _("Presidente")
     MEMBER = "member", _("Componente")
@@ -233,7 +247,7 @@ class CommissionRole(models.TextChoices):
 SCORING_ROLES = frozenset({CommissionRole.CHAIR, CommissionRole.MEMBER})
 
 
-class CommissionMember(TimeStampedModel):
+class CommissionMember(InCommission, TimeStampedModel):
     commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commission_seats"
@@ -253,14 +267,6 @@ class CommissionMember(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
-
-    @property
-    def owning_city_id(self) -> int:
-        return self.commission.owning_city_id
-
-    @property
-    def audit_stream(self) -> str:
-        return self.commission.audit_stream
 
 
 class ConflictDeclaration(models.Model):
@@ -622,7 +628,7 @@ class Appeal(TimeStampedModel):
 # Commission sessions (the minutes)
 
 
-class CommissionSession(TimeStampedModel):
+class CommissionSession(InCommission, TimeStampedModel):
     """A sitting of a commission: when and where, who was present, what was discussed and decided.
 
     The sessions, with the scores and the decisions of the call, make up the commission's
@@ -660,11 +666,3 @@ class CommissionSession(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.commission} · {self.held_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def owning_city_id(self) -> int:
-        return self.commission.owning_city_id
-
-    @property
-    def audit_stream(self) -> str:
-        return self.commission.audit_stream
