@@ -1,7 +1,8 @@
 """Rankings for people: the rows staff and the public see, and the CSV, XLSX and PDF downloads.
 
 Public rows never carry a natural person's name or codice fiscale: a legal entity is shown
-by its name, an informal group as "Gruppo informale". Titles and names come from the
+by its name, an informal group as "Gruppo informale", a sole trader as "Impresa individuale"
+(``applicants.disclosure``). Titles and names come from the
 latest submitted version, never the working copy.
 """
 
@@ -17,6 +18,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from rione.applicants.disclosure import public_applicant_name
 from rione.applications.models import Receipt, ReceiptKind
 from rione.core.money import format_eur
 from rione.core.pdf import Document
@@ -85,6 +87,8 @@ def entries_of(ranking: Ranking, *, status: str = "") -> QuerySet[Any, tuple[Any
             v_title=KT("version_content__idea__title"),
             v_kind=KT("version_content__applicant__kind"),
             v_name=KT("version_content__applicant__name"),
+            v_form=KT("version_content__applicant__legal_form"),
+            v_representative=KT("version_content__applicant__legal_representative"),
             v_network=KT("version_content__applicant__network"),
         )
         .order_by("pk")
@@ -96,6 +100,8 @@ def entries_of(ranking: Ranking, *, status: str = "") -> QuerySet[Any, tuple[Any
             "v_title",
             "v_kind",
             "v_name",
+            "v_form",
+            "v_representative",
             "v_network",
             "score",
             "status",
@@ -114,7 +120,6 @@ def rows_of(ranking: Ranking) -> list[Row]:
 def rows_from(entries: Iterable[tuple[Any, ...]]) -> list[Row]:
     """Rows from (a slice of) :func:`entries_of`."""
     statuses = dict(EntryStatus.choices)
-    group = _("Gruppo informale")
     rows = []
     for (
         pk,
@@ -124,6 +129,8 @@ def rows_from(entries: Iterable[tuple[Any, ...]]) -> list[Row]:
         title,
         kind,
         name,
+        legal_form,
+        representative,
         network,
         score,
         status,
@@ -131,7 +138,6 @@ def rows_from(entries: Iterable[tuple[Any, ...]]) -> list[Row]:
         detail,
         awarded,
     ) in entries:
-        is_group = kind == "informal_group"
         rows.append(
             Row(
                 entry_id=pk,
@@ -140,7 +146,12 @@ def rows_from(entries: Iterable[tuple[Any, ...]]) -> list[Row]:
                 protocol_number=number,
                 title=title or _("Proposta senza titolo"),
                 applicant=name or "",
-                public_applicant=group if is_group else (name or ""),
+                public_applicant=public_applicant_name(
+                    kind=kind,
+                    name=name,
+                    legal_form=legal_form,
+                    legal_representative=representative,
+                ),
                 is_network=network in (True, "true", "True", 1, "1"),
                 score=score,
                 status=status,

@@ -460,3 +460,13 @@ class TestAfterTheFinalRanking:
 
         proposal.admissibility.refresh_from_db()
         assert proposal.admissibility.outcome == before
+
+    def test_a_sole_trader_is_published_without_the_owners_name(self):
+        entry = (1, 2, 1, 7, "Bici per tutti", "organisation", "Ciclofficina di Rossi Mario")
+        entry += ("company", "Mario Rossi", False, Decimal("80"), EntryStatus.SELECTED)
+        entry += ("selected", "", Decimal("1000"))
+
+        (row,) = exports.rows_from([entry])
+
+        assert row.applicant == "Ciclofficina di Rossi Mario"
+        assert row.public_applicant == "Impresa individuale"
