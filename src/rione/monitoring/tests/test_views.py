@@ -283,3 +283,14 @@ def test_staff_page_queries_do_not_grow(city, size, client_for, django_assert_nu
 
 STAFF_PAGE_QUERIES = 14
 PUBLIC_PAGE_QUERIES = 11
+PUBLIC_PAGE_QUERIES = 11
+
+
+def test_the_programme_list_links_each_programme_dashboard(city, other_city, world):
+    clients = people(city, other_city, world)
+    programme = world.call.programme
+    dashboard = reverse("monitoring:programme", args=[city.slug, programme.pk])
+
+    for who in ("manager", "evaluator"):
+        page = clients[who].get(reverse("backoffice:programme_list", args=[city.slug]))
+        assert f'href="{dashboard}"' in page.content.decode(), who
