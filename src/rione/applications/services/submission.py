@@ -8,7 +8,6 @@ back with everything else.
 
 import json
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -37,6 +36,7 @@ from rione.core import clock
 from rione.core.audit import record_event
 from rione.core.models import User
 from rione.core.permissions import ensure_perm
+from rione.core.tasks import enqueue_on_commit
 from rione.core.text import ensure_storable
 from rione.core.workflow import ensure_transition
 from rione.programmes.models import Call
@@ -68,7 +68,8 @@ def _issue(
     )
     from rione.applications.tasks import send_receipt
 
-    transaction.on_commit(partial(send_receipt.enqueue, receipt_id=receipt.pk))
+    # In the same transaction as the receipt: the proof of submission is never left unsent.
+    enqueue_on_commit(send_receipt, receipt_id=receipt.pk)
     return receipt
 
 
