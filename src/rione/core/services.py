@@ -1,7 +1,6 @@
 """Use cases of the staff: roles in a city and invitations to take one."""
 
 from datetime import datetime
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,7 +18,7 @@ from rione.core.errors import DomainError
 from rione.core.invitations import INVITATION_VALIDITY, new_token, refusal_reason
 from rione.core.models import Invitation, Role, StaffRole, User
 from rione.core.permissions import ensure_perm, forget_roles
-from rione.core.tasks import send_email
+from rione.core.tasks import enqueue_on_commit, send_email
 from rione.territory.models import City
 
 
@@ -127,7 +126,7 @@ def invite_staff(
         data={"email": email, "role": role, "expires_at": invitation.expires_at},
     )
     subject, body = _invitation_mail(invitation)
-    transaction.on_commit(partial(send_email.enqueue, to=[email], subject=subject, body=body))
+    enqueue_on_commit(send_email, to=[email], subject=subject, body=body)
     return invitation
 
 

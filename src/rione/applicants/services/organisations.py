@@ -2,7 +2,6 @@
 
 from collections.abc import Mapping
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +29,7 @@ from rione.core.invitations import INVITATION_VALIDITY, new_token, refusal_reaso
 from rione.core.models import User
 from rione.core.permissions import ensure_perm
 from rione.core.records import update_record
-from rione.core.tasks import send_email
+from rione.core.tasks import enqueue_on_commit, send_email
 
 ORGANISATION_FIELDS = frozenset(
     {
@@ -224,7 +223,7 @@ def invite_member(
         data={"email": email, "role": role, "expires_at": invitation.expires_at},
     )
     subject, body = _invitation_mail(invitation)
-    transaction.on_commit(partial(send_email.enqueue, to=[email], subject=subject, body=body))
+    enqueue_on_commit(send_email, to=[email], subject=subject, body=body)
     return invitation
 
 

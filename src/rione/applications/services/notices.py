@@ -2,7 +2,6 @@
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -14,7 +13,7 @@ from rione.applications.models import EDITABLE, Proposal, ProposalStatus
 from rione.applications.services.drafts import may_act_for
 from rione.core import clock
 from rione.core.models import User
-from rione.core.tasks import send_email
+from rione.core.tasks import enqueue_on_commit, send_email
 from rione.programmes.models import Call, CallStatus
 
 
@@ -99,8 +98,6 @@ def send_deadline_reminders(*, at: datetime | None = None) -> int:
             with override(user.language or "it"):
                 subject = str(_("Promemoria: la domanda non è ancora stata presentata"))
                 body = _reminder_body(proposal, days)
-            transaction.on_commit(
-                partial(send_email.enqueue, to=[user.email], subject=subject, body=body)
-            )
+            enqueue_on_commit(send_email, to=[user.email], subject=subject, body=body)
         sent += 1
     return sent

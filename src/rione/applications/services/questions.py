@@ -1,7 +1,6 @@
 """Questions applicants ask about a call, answered by staff and optionally published as FAQ."""
 
 from datetime import datetime
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +12,7 @@ from rione.core import clock
 from rione.core.audit import record_event
 from rione.core.models import User
 from rione.core.permissions import ensure_perm
-from rione.core.tasks import send_email
+from rione.core.tasks import enqueue_on_commit, send_email
 from rione.core.text import ensure_storable
 from rione.programmes.models import Call, FaqEntry
 from rione.programmes.services import create_call_part, publish_faq
@@ -80,15 +79,12 @@ def answer_question(
         at=now,
         data={"question": locked.pk, "faq": locked.faq_entry_id},
     )
-    transaction.on_commit(
-        partial(
-            send_email.enqueue,
-            to=[locked.asked_by.email],
-            subject=str(
-                _("Risposta alla tua domanda sull'avviso «%(title)s»")
-                % {"title": locked.call.title}
-            ),
-            body=f"{locked.text}\n\n— {answer}",
-        )
+    enqueue_on_commit(
+        send_email,
+        to=[locked.asked_by.email],
+        subject=str(
+            _("Risposta alla tua domanda sull'avviso «%(title)s»") % {"title": locked.call.title}
+        ),
+        body=f"{locked.text}\n\n— {answer}",
     )
     return locked

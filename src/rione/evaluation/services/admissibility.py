@@ -13,7 +13,6 @@ call's deadline. While a request is open, the outcome cannot be decided.
 import json
 from collections.abc import Mapping
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -33,7 +32,7 @@ from rione.core.errors import DomainError, InvalidTransition
 from rione.core.models import User
 from rione.core.permissions import ensure_perm
 from rione.core.records import create_record, delete_record, update_record
-from rione.core.tasks import send_email
+from rione.core.tasks import enqueue_on_commit, send_email
 from rione.core.workflow import ensure_transition
 from rione.evaluation import selectors
 from rione.evaluation.models import (
@@ -210,9 +209,7 @@ def _version_title(proposal: Proposal) -> str:
 def _notify_applicant(proposal: Proposal, subject: str, body: str) -> None:
     user = proposal.created_by
     if user.email:
-        transaction.on_commit(
-            partial(send_email.enqueue, to=[user.email], subject=subject, body=body)
-        )
+        enqueue_on_commit(send_email, to=[user.email], subject=subject, body=body)
 
 
 @transaction.atomic
@@ -468,7 +465,5 @@ def answer_integration(
                 "Il proponente ha risposto alla richiesta di integrazione per la proposta "
                 "«%(title)s» (avviso «%(call)s»)."
             ) % {"title": title, "call": proposal.call.title}
-        transaction.on_commit(
-            partial(send_email.enqueue, to=[staff.email], subject=str(subject), body=str(body))
-        )
+        enqueue_on_commit(send_email, to=[staff.email], subject=str(subject), body=str(body))
     return locked

@@ -15,7 +15,6 @@ Lock order: call, ranking or appeal, proposal, evaluations (as scoring: call fir
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -35,7 +34,7 @@ from rione.core.audit import record_event
 from rione.core.errors import DomainError
 from rione.core.models import User
 from rione.core.permissions import ensure_perm
-from rione.core.tasks import send_email
+from rione.core.tasks import enqueue_on_commit, send_email
 from rione.evaluation import appeal_selectors, selectors
 from rione.evaluation.models import (
     Appeal,
@@ -314,9 +313,7 @@ def decide_appeal(
                     "La valutazione della proposta è stata riaperta: la commissione la "
                     "valuterà di nuovo prima della graduatoria definitiva."
                 )
-        transaction.on_commit(
-            partial(send_email.enqueue, to=[creator.email], subject=str(subject), body=str(body))
-        )
+        enqueue_on_commit(send_email, to=[creator.email], subject=str(subject), body=str(body))
     return locked
 
 
@@ -474,6 +471,4 @@ def _notify_evaluators(
                 "call": call.title,
                 "links": "\n".join(settings.SITE_URL + link for link in links),
             }
-        transaction.on_commit(
-            partial(send_email.enqueue, to=[user.email], subject=str(subject), body=str(body))
-        )
+        enqueue_on_commit(send_email, to=[user.email], subject=str(subject), body=str(body))

@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -43,7 +42,7 @@ from rione.core.errors import DomainError
 from rione.core.models import User
 from rione.core.money import format_eur
 from rione.core.permissions import ensure_perm
-from rione.core.tasks import send_email
+from rione.core.tasks import enqueue_on_commit, send_email
 from rione.evaluation import ranking as engine
 from rione.evaluation import selectors
 from rione.evaluation.models import (
@@ -490,7 +489,7 @@ def _notify_applicants(ranking: Ranking, subject: str, body: str) -> None:
         )
     )
     for email in emails:
-        transaction.on_commit(partial(send_email.enqueue, to=[email], subject=subject, body=body))
+        enqueue_on_commit(send_email, to=[email], subject=subject, body=body)
 
 
 def public_url(call: Call) -> str:
@@ -781,7 +780,7 @@ def _notify_promoted(ranking: Ranking, promoted: RankingEntry) -> None:
         "amount": format_eur(promoted.awarded),
         "link": public_url(ranking.call),
     }
-    transaction.on_commit(partial(send_email.enqueue, to=[email], subject=subject, body=body))
+    enqueue_on_commit(send_email, to=[email], subject=subject, body=body)
 
 
 @transaction.atomic

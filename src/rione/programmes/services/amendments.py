@@ -2,7 +2,6 @@
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +13,7 @@ from rione.core.audit import record_event
 from rione.core.errors import DomainError
 from rione.core.models import User
 from rione.core.permissions import ensure_perm
+from rione.core.tasks import enqueue_on_commit
 from rione.programmes.models import (
     Amendment,
     AmendmentKind,
@@ -91,7 +91,7 @@ def amend_call(
     )
     from rione.programmes.tasks import notify_call_amended
 
-    transaction.on_commit(partial(notify_call_amended.enqueue, amendment_id=amendment.pk))
+    enqueue_on_commit(notify_call_amended, amendment_id=amendment.pk)
     return amendment
 
 
