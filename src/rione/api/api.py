@@ -33,6 +33,7 @@ from rione.applications.api import router as applicant_router
 from rione.applications.services import NotReadyToSubmit
 from rione.core import clock
 from rione.core.errors import DomainError
+from rione.monitoring.api import router as opendata_router
 from rione.programmes.models import Call, FaqEntry, Lot, Programme
 from rione.territory import selectors as territory_selectors
 from rione.territory.models import City, Site
@@ -57,6 +58,21 @@ The `state` of a call is its phase now, by the platform clock.
 
 **Errors** are `{"code": ..., "message": ...}` with the message in the request's
 language (Italian by default): 404 `not_found`, 422 `invalid_filter` or `invalid_request`.
+
+## Open data (`/api/opendata/`)
+
+`GET /opendata/projects` gives the open-data record of every selected project of public
+calls (selected in the latest published ranking of its call, a final ranking winning over
+a provisional one): the same fields as the CSV files of the portal, with lists as arrays
+and amounts as strings with two decimals (empty when not known). Filters: `city`,
+`district`, `neighbourhood`, `sector`, `target_group` (slugs; a district matches the
+projects in any of its neighbourhoods), `programme`, `call` (ids), and the closed lists
+`applicant_type` (`ets`, `ets_network`, `informal_group`, `other`, `other_network`) and
+`status` (`selected_provisional`, `selected_final`). Filters combine with AND.
+`GET /opendata/datasets` lists the catalogue (one dataset per public call with a published
+ranking, one per programme) with its DCAT-AP_IT metadata; filter: `city`. Licence CC BY
+4.0. The records hold no personal data (an informal group is only «Gruppo informale», no
+natural person is named), so no combination of filters can single out a person's data.
 
 ## Applicant endpoints (`/api/applicant/`)
 
@@ -260,3 +276,7 @@ def list_sites(request: HttpRequest, filters: Query[SiteFilters]) -> QuerySet[Si
 # Applicants
 
 api.add_router("/applicant/", applicant_router)
+
+# Open data
+
+api.add_router("/opendata/", opendata_router)

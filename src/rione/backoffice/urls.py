@@ -2,7 +2,17 @@
 
 from django.urls import include, path
 
-from .views import calls, content, dashboard, history, programmes, proposals, staff, territory
+from .views import (
+    calls,
+    content,
+    dashboard,
+    exports,
+    history,
+    programmes,
+    proposals,
+    staff,
+    territory,
+)
 
 app_name = "backoffice"
 
@@ -55,6 +65,8 @@ call_urls = [
     ),
     path("faq/<int:part_pk>/pubblica/", calls.faq_publish, name="faq_publish"),
     path("proposte/", proposals.proposal_list, name="proposal_list"),
+    path("proposte/esporta.csv", proposals.proposal_export_csv, name="proposal_export_csv"),
+    path("proposte/esporta-xlsx/", proposals.proposal_export_xlsx, name="proposal_export_xlsx"),
     path("proposte/<int:proposal_pk>/", proposals.proposal_detail, name="proposal_detail"),
     path(
         "proposte/<int:proposal_pk>/allegati/<int:attachment_pk>/",
@@ -118,6 +130,9 @@ city_urls = [
     path("staff/ruoli/<int:pk>/revoca/", staff.staff_revoke, name="staff_revoke"),
     path("staff/inviti/<int:pk>/revoca/", staff.invitation_revoke, name="invitation_revoke"),
     path("registro/", history.audit_log, name="audit_log"),
+    path("esportazioni/<uuid:token>/", exports.export_progress, name="export_progress"),
+    path("esportazioni/<uuid:token>/scarica/", exports.export_download, name="export_download"),
+    path("esportazioni/<uuid:token>/riprova/", exports.export_retry, name="export_retry"),
 ]
 
 urlpatterns = [

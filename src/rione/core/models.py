@@ -1,5 +1,6 @@
 """Base models, users, staff roles and the append-only audit trail."""
 
+import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -9,6 +10,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from rione.core.files import private_storage
 
 
 class TimeStampedModel(models.Model):
@@ -256,3 +259,96 @@ class ApiToken(models.Model):
 
     def is_usable_at(self, at: datetime) -> bool:
         return self.revoked_at is None and self.expires_at > at
+
+
+def export_path(instance: "Export", filename: str) -> str:
+    return f"exports/{instance.city_id}/{instance.token}/{filename}"
+
+
+class ExportKind(models.TextChoices):
+    """What a file export holds; each kind is a dataset in ``rione.core.exports.DATASETS``."""
+
+    OPEN_DATA_PROJECTS = "opendata_projects", _("Dati aperti: progetti selezionati di un avviso")
+    PROPOSALS = "proposals", _("Proposte presentate a un avviso")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("In coda")
+    RUNNING = "running", _("In preparazione")
+    DONE = "done", _("Pronto")
+    FAILED = "failed", _("Non riuscito")
+
+
+class Export(models.Model):
+    """A file built in the background (XLSX), with its progress, kept for a few days.
+
+    ``fingerprint`` names the version of the data the file reflects: a request for the
+    same kind, parameters and fingerprint reuses a queued, running or finished export,
+    and a change of the data (a new ranking, a new submission…) gives a new fingerprint
+    and so a new file. ``rows_done`` is written by the builder every few hundred rows
+    with a plain UPDATE, so that other requests can show the progress. The file is in
+    private storage and is served only through a view that checks who may have it.
+    """
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("tipo"), max_length=40, choices=ExportKind.choices)
+    city = models.ForeignKey("territory.City", on_delete=models.CASCADE, related_name="+")
+    params = models.JSONField(_("parametri"), default=dict, blank=True)
+    fingerprint = models.CharField(_("versione dei dati"), max_length=64)
+    public = models.BooleanField(_("pubblico"), default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("stato"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("righe previste"), default=0)
+    rows_done = models.PositiveIntegerField(_("righe scritte"), default=0)
+    file = models.FileField(
+        upload_to=export_path, storage=private_storage, max_length=300, blank=True
+    )
+    file_name = models.CharField(_("nome del file"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("dimensione"), default=0)
+    sha256 = models.CharField(_("impronta SHA-256"), max_length=64, blank=True)
+    error = models.TextField(_("errore"), blank=True)
+    created_at = models.DateTimeField(_("richiesto il"))
+    started_at = models.DateTimeField(_("iniziato il"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finito il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("esportazione")
+        verbose_name_plural = _("esportazioni")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["created_at"], name="export_created_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | ~models.Q(file=""),
+                name="export_done_has_file",
+            ),
+            # One file per version of the data: concurrent requests share it.
+            models.UniqueConstraint(
+                fields=["kind", "city", "public", "fingerprint"],
+                condition=~models.Q(status="failed"),
+                name="one_live_export_per_data",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.token}"
+
+    @property
+    def owning_city_id(self) -> int:
+        return self.city_id
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ExportStatus.DONE, ExportStatus.FAILED}
+
+    @property
+    def percent(self) -> int:
+        """Progress from 0 to 100; 100 only when the file is ready."""
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)

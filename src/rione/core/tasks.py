@@ -29,3 +29,11 @@ def enqueue_on_commit(job: Any, **kwargs: Any) -> None:
 def send_email(*, to: list[str], subject: str, body: str) -> int:
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=False)
 
+
+@task()
+def build_export(*, export_id: int) -> int:
+    """Build the file of a queued export; returns the number of rows written (0 if not queued)."""
+    from rione.core.exports import build_export_file
+
+    export = build_export_file(export_id)
+    return export.rows_done if export is not None else 0

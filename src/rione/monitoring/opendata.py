@@ -1,26 +1,40 @@
-"""Open data: one public record per selected proposal of a call, in OpenCoesione's spirit.
+"""Open data: one public record per selected proposal, in OpenCoesione's spirit.
 
 A proposal is read from its latest submitted version (the receipt's canonical content),
 and only the fields listed in ``FIELDS`` are taken out of it, by the database: the
 members of an informal group, the declarant, the legal representative, codici fiscali,
-PEC and partners never leave the database. "Selected" means selected in the latest
-published ranking of the call (a final ranking wins over a provisional one), as on the
-dashboard. Funded projects (with CUP and the amount granted by agreement) join when rione
-records grants; until then ``cup`` is empty.
+PEC and partners never leave the database. "Selected" means selected in the chosen
+ranking of its call: the latest published one, a final ranking winning over a provisional
+one, as on the dashboard. Funded projects (with CUP and the amount granted by agreement)
+join when rione records grants; until then ``cup`` is empty.
 
-``project_rows`` yields one dict per record and never holds the whole list: three small
-queries (the ranking, the city's neighbourhoods) and one streamed query over the receipts
-(``.iterator(chunk_size=...)``), whatever the number of proposals.
+The scope is a set of calls (one call, the public calls of a programme, the API's
+filters). ``chosen_rankings`` reads the chosen ranking of every call of the scope in one
+small query; ``selected_receipts`` is then the one query that finds the records, which
+``project_rows`` streams (``.iterator(chunk_size=...)``) after one small query for the
+cities' neighbourhoods: three queries whatever the number of calls and proposals.
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import DateTimeField, Exists, JSONField, Min, OuterRef, Subquery
+from django.db.models import (
+    Case,
+    DateTimeField,
+    Exists,
+    IntegerField,
+    JSONField,
+    Min,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -148,17 +162,47 @@ FIELDS: tuple[Field, ...] = (
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 
 
+# The machine codes of ``stato`` (the API's ``status`` filter) and the ranking kind behind each.
+STATUSES: dict[str, str] = {
+    "selected_provisional": RankingKind.PROVISIONAL,
+    "selected_final": RankingKind.FINAL,
+}
+
+# Latest published first, a final ranking before any provisional one: the first is chosen.
+CHOSEN_ORDER = (
+    Case(
+        When(kind=RankingKind.FINAL, then=Value(0)), default=Value(1), output_field=IntegerField()
+    ),
+    "-published_at",
+    "-pk",
+)
+
+
 def chosen_ranking(call: Call) -> Ranking | None:
     """The latest published ranking of ``call``; a final one wins over a provisional. One query."""
-    chosen: Ranking | None = None
-    for ranking in Ranking.objects.filter(call=call, published_at__isnull=False).order_by(
-        "published_at", "pk"
+    return (
+        Ranking.objects.filter(call=call, published_at__isnull=False)
+        .order_by(*CHOSEN_ORDER)
+        .first()
+    )
+
+
+Rankings = dict[int, Ranking]  # {ranking id: ranking}
+
+
+def chosen_rankings(calls: QuerySet[Call]) -> Rankings:
+    """The chosen ranking of each of ``calls`` that has a published one, by ranking id.
+
+    One query, over the published rankings of the calls (a few per call).
+    """
+    chosen: dict[int, Ranking] = {}
+    for ranking in (
+        Ranking.objects.filter(call__in=calls, published_at__isnull=False)
+        .order_by("call_id", *CHOSEN_ORDER)
+        .only("pk", "call_id", "kind", "published_at")
     ):
-        if chosen is None or not (
-            chosen.kind == RankingKind.FINAL and ranking.kind == RankingKind.PROVISIONAL
-        ):
-            chosen = ranking
-    return chosen
+        chosen.setdefault(ranking.call_id, ranking)
+    return {ranking.pk: ranking for ranking in chosen.values()}
 
 
 def _amount(value: Any) -> str:
@@ -185,101 +229,171 @@ def _day(value: datetime | None) -> str:
     return "" if value is None else timezone.localtime(value, ROME).date().isoformat()
 
 
-def _district_names(city_id: int) -> dict[str, str]:
-    """{neighbourhood name: district name} of the city. One query."""
-    found: dict[str, str] = {}
-    for name, district in (
-        Neighbourhood.objects.filter(city_id=city_id)
+Districts = dict[tuple[int, str], str]
+
+
+def district_names(city_ids: Iterable[int] | QuerySet[Any]) -> Districts:
+    """{(city id, neighbourhood name): district name} of the cities. One query."""
+    found: Districts = {}
+    for city_id, name, district in (
+        Neighbourhood.objects.filter(city_id__in=city_ids)
         .order_by("district__order", "order", "pk")
-        .values_list("name", "district__name")
+        .values_list("city_id", "name", "district__name")
     ):
-        found.setdefault(name, district or "")
+        found.setdefault((city_id, name), district or "")
     return found
 
 
-def project_rows(*, call: Call) -> Iterator[dict[str, Any]]:
-    """One open-data record (a dict keyed by ``FIELD_NAMES``) per selected proposal of ``call``.
+# The published fields, read out of the receipt's JSON by the database.
+JSON_FIELDS = {
+    "v_title": KT("doc__idea__title"),
+    "v_summary": KT("doc__idea__summary"),
+    "v_kind": KT("doc__applicant__kind"),
+    "v_name": KT("doc__applicant__name"),
+    "v_form": KT("doc__applicant__legal_form"),
+    "v_sector": KT("doc__idea__sector"),
+    "v_neighbourhoods": KT("doc__idea__neighbourhoods"),
+    "v_targets": KT("doc__targets"),
+    "v_cost": KT("doc__budget__total_cost"),
+    "v_requested": KT("doc__budget__requested_grant"),
+    "v_own": KT("doc__budget__own_contribution"),
+}
+ROW = (
+    "proposal_id",
+    "call__slug",
+    "call__city_id",
+    "call__city__slug",
+    "call__city__name",
+    "v_ranking",
+    "v_awarded",
+    "v_first",
+    *JSON_FIELDS,
+)
 
-    ``call`` must come with its city (``select_related("city")``). The receipts are streamed
-    in chunks; nothing but the published fields is read out of them.
+
+def selected_in(ranking_ids: Iterable[int]) -> QuerySet[RankingEntry]:
+    """The entry that selects the outer receipt's proposal in one of ``ranking_ids``."""
+    return RankingEntry.objects.filter(
+        ranking_id__in=list(ranking_ids),
+        proposal=OuterRef("proposal"),
+        status=EntryStatus.SELECTED,
+    ).order_by()
+
+
+def selected_receipts(calls: QuerySet[Call], rankings: Rankings) -> QuerySet[Receipt]:
+    """The latest standing receipt of each proposal selected in the chosen ranking of its call.
+
+    ``rankings`` are the chosen rankings of ``calls`` (``chosen_rankings(calls)``). One row
+    per record, annotated as ``with_record_fields`` says and ordered by call and proposal.
+    Filter it further, then read ``ROW`` (or only the pks: the annotations cost nothing
+    unless read).
     """
-    ranking = chosen_ranking(call)
-    if ranking is None:
-        return
-    districts = _district_names(call.city_id)
-    selected = RankingEntry.objects.filter(
-        ranking=ranking, proposal=OuterRef("proposal"), status=EntryStatus.SELECTED
-    )
     newer = Receipt.objects.filter(
         proposal=OuterRef("proposal"), protocol_number__gt=OuterRef("protocol_number")
     ).exclude(kind=ReceiptKind.WITHDRAWAL)
+    standing = (
+        Receipt.objects.filter(call__in=calls)
+        .exclude(kind=ReceiptKind.WITHDRAWAL)
+        .exclude(proposal__status=ProposalStatus.WITHDRAWN)
+        .filter(~Exists(newer), Exists(selected_in(rankings)))
+    )
+    return with_record_fields(standing, rankings)
+
+
+def with_record_fields(receipts: QuerySet[Receipt], rankings: Rankings) -> QuerySet[Receipt]:
+    """``receipts`` annotated with what a record needs, ordered by call and proposal.
+
+    ``doc`` (the content as JSON), the ``v_*`` fields of ``JSON_FIELDS``, the first
+    submission, and the chosen ranking that selects the proposal (``v_ranking``, one of
+    ``rankings``) with the amount it awards. Only for receipts of selected proposals.
+    """
     first = (
         Receipt.objects.filter(proposal=OuterRef("proposal"), kind=ReceiptKind.SUBMISSION)
+        .order_by()
         .values("proposal")
         .annotate(at=Min("issued_at"))
         .values("at")
     )
-    fields = {
-        "v_title": KT("doc__idea__title"),
-        "v_summary": KT("doc__idea__summary"),
-        "v_kind": KT("doc__applicant__kind"),
-        "v_name": KT("doc__applicant__name"),
-        "v_form": KT("doc__applicant__legal_form"),
-        "v_sector": KT("doc__idea__sector"),
-        "v_neighbourhoods": KT("doc__idea__neighbourhoods"),
-        "v_targets": KT("doc__targets"),
-        "v_cost": KT("doc__budget__total_cost"),
-        "v_requested": KT("doc__budget__requested_grant"),
-        "v_own": KT("doc__budget__own_contribution"),
-    }
-    rows = (
-        Receipt.objects.filter(call=call)
-        .exclude(kind=ReceiptKind.WITHDRAWAL)
-        .exclude(proposal__status=ProposalStatus.WITHDRAWN)
-        .filter(~Exists(newer), Exists(selected))
-        .annotate(
+    entry = selected_in(rankings)
+    return (
+        receipts.annotate(
             doc=Cast("content", JSONField()),
-            v_awarded=Subquery(selected.values("awarded")[:1]),
+            v_ranking=Subquery(entry.values("ranking_id")[:1]),
+            v_awarded=Subquery(entry.values("awarded")[:1]),
             v_first=Subquery(first[:1], output_field=DateTimeField()),
         )
-        .annotate(**fields)
-        .order_by("proposal_id")
-        .values_list("proposal_id", "v_awarded", "v_first", *fields)
+        .annotate(**JSON_FIELDS)
+        .order_by("call_id", "proposal_id")
     )
-    forms = dict(LegalForm.choices)
-    state = (
-        _("Selezionato in graduatoria definitiva")
-        if ranking.kind == RankingKind.FINAL
-        else _("Selezionato in graduatoria provvisoria")
-    )
-    selected_on = _day(ranking.published_at)
-    for pk, awarded, first_at, title, summary, kind, name, form, *rest in rows.iterator(
-        chunk_size=CHUNK_SIZE
-    ):
-        sector, neighbourhoods, targets, cost, requested, own = rest
-        group = kind == "informal_group"
-        places = [str(n) for n in _list(neighbourhoods)]
-        yield {
-            "codice_locale_progetto": f"{call.city.slug}-{call.slug}-{pk}",
+
+
+class Records:
+    """Turns rows of ``selected_receipts(...).values_list(*ROW)`` into open-data records."""
+
+    def __init__(self, districts: Districts, rankings: Rankings) -> None:
+        self.districts = districts
+        self.rankings = rankings
+        self.forms = dict(LegalForm.choices)
+        self.states: dict[str, str] = {
+            RankingKind.FINAL: _("Selezionato in graduatoria definitiva"),
+            RankingKind.PROVISIONAL: _("Selezionato in graduatoria provvisoria"),
+        }
+        self.group = _("Gruppo informale")
+
+    def record(self, row: tuple[Any, ...]) -> dict[str, Any]:
+        """One record, keyed by ``FIELD_NAMES``: lists stay lists, amounts are strings."""
+        pk, call_slug, city_id, city_slug, city_name, ranking_id, awarded, first_at, *rest = row
+        ranking = self.rankings[ranking_id]
+        title, summary, applicant, name, form, sector, places, targets, cost, asked, own = rest
+        group = applicant == "informal_group"
+        names = [str(n) for n in _list(places)]
+        districts = self.districts
+        return {
+            "codice_locale_progetto": f"{city_slug}-{call_slug}-{pk}",
             "cup": "",
             "titolo": _text(title),
             "sintesi": _text(summary),
-            "beneficiario": _("Gruppo informale") if group else _text(name),
-            "forma_giuridica": "" if group else str(forms.get(_text(form), "")),
-            "comune": call.city.name,
-            "municipalita": list(dict.fromkeys(districts[n] for n in places if n in districts)),
-            "quartieri": places,
+            "beneficiario": self.group if group else _text(name),
+            "forma_giuridica": "" if group else str(self.forms.get(_text(form), "")),
+            "comune": city_name,
+            "municipalita": list(
+                dict.fromkeys(districts[(city_id, n)] for n in names if (city_id, n) in districts)
+            ),
+            "quartieri": names,
             "settore": _text(sector),
             "destinatari": [
                 str(t["target_group"])
                 for t in _list(targets)
                 if isinstance(t, dict) and t.get("target_group")
             ],
-            "importo_richiesto": _amount(requested),
+            "importo_richiesto": _amount(asked),
             "importo_assegnato": _amount(awarded),
             "cofinanziamento": _amount(own),
             "costo_totale": _amount(cost),
             "data_presentazione": _day(first_at),
-            "data_selezione": selected_on,
-            "stato": state,
+            "data_selezione": _day(ranking.published_at),
+            "stato": str(self.states.get(ranking.kind, "")),
         }
+
+
+def project_rows(
+    *, call: Call | None = None, calls: QuerySet[Call] | None = None
+) -> Iterator[dict[str, Any]]:
+    """One open-data record (a dict keyed by ``FIELD_NAMES``) per selected proposal.
+
+    The scope is either one ``call`` or the queryset ``calls`` (say, the public calls of a
+    programme); the caller decides what is public. The receipts are streamed in chunks;
+    nothing but the published fields is read out of them. Three queries: the rankings,
+    the neighbourhoods, the receipts (none but the first without a published ranking).
+    """
+    if (call is None) == (calls is None):
+        raise TypeError("project_rows takes either call or calls")
+    scope = Call.objects.filter(pk=call.pk) if call is not None else calls
+    assert scope is not None
+    rankings = chosen_rankings(scope)
+    if not rankings:
+        return
+    records = Records(district_names(scope.values("city_id")), rankings)
+    rows = selected_receipts(scope, rankings).values_list(*ROW)
+    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+        yield records.record(row)

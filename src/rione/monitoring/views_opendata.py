@@ -1,7 +1,9 @@
-"""Open data of a public call (CSV and JSON, streamed) and the data dictionary page.
+"""Open data of a public call or a published programme (CSV and JSON, streamed) and the
+data dictionary page.
 
-Public: 404 for a call the public may not see. Licence CC BY 4.0, stated in the dictionary,
-in a ``Link`` header and in the JSON's metadata.
+Public: 404 for a call or programme the public may not see; a programme's files hold the
+records of its public calls. Licence CC BY 4.0, stated in the dictionary, in a ``Link``
+header and in the JSON's metadata. The catalogue pages are in ``views_catalogue``.
 """
 
 import csv
@@ -15,6 +17,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from rione.monitoring import views_catalogue
 from rione.monitoring.opendata import (
     FIELD_NAMES,
     FIELDS,
@@ -25,7 +28,7 @@ from rione.monitoring.opendata import (
 )
 from rione.portal import selectors as portal_selectors
 from rione.portal.views import city_crumbs
-from rione.programmes.models import Call
+from rione.programmes.models import Call, Programme
 
 
 class Echo:
@@ -44,10 +47,22 @@ def _public_call(city_slug: str, call_slug: str) -> Call:
     return call
 
 
-def _csv_lines(call: Call) -> Iterator[str]:
+def _public_programme(city_slug: str, slug: str) -> Programme:
+    city = portal_selectors.get_public_city(slug=city_slug)
+    programme: Programme = get_object_or_404(
+        portal_selectors.list_public_programmes(city=city).select_related("city"), slug=slug
+    )
+    return programme
+
+
+def _programme_rows(programme: Programme) -> Iterator[dict[str, Any]]:
+    return project_rows(calls=Call.objects.public().filter(programme=programme))
+
+
+def _csv_lines(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
     writer = csv.writer(Echo(), lineterminator="\r\n")  # RFC 4180: CRLF, quotes doubled
     yield writer.writerow(FIELD_NAMES)
-    for row in project_rows(call=call):
+    for row in rows:
         yield writer.writerow(
             [
                 LIST_SEPARATOR.join(value) if isinstance(value, list) else value
@@ -56,11 +71,11 @@ def _csv_lines(call: Call) -> Iterator[str]:
         )
 
 
-def _json_chunks(call: Call, meta: dict[str, Any]) -> Iterator[str]:
+def _json_chunks(rows: Iterator[dict[str, Any]], meta: dict[str, Any]) -> Iterator[str]:
     head = json.dumps(meta, ensure_ascii=False)
     yield head[:-1] + ', "progetti": ['
     separator = ""
-    for row in project_rows(call=call):
+    for row in rows:
         yield separator + json.dumps(row, ensure_ascii=False)
         separator = ", "
     yield "]}\n"
@@ -70,32 +85,58 @@ def _licence_header(response: StreamingHttpResponse) -> None:
     response["Link"] = f'<{LICENCE_URL}>; rel="license"'
 
 
+def _csv_response(rows: Iterator[dict[str, Any]], name: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    _licence_header(response)
+    return response
+
+
+def _json_response(
+    request: HttpRequest, rows: Iterator[dict[str, Any]], city_slug: str, meta: dict[str, Any]
+) -> StreamingHttpResponse:
+    meta = {
+        **meta,
+        "licenza": LICENCE,
+        "url_licenza": LICENCE_URL,
+        "dizionario": request.build_absolute_uri(
+            reverse("monitoring:opendata_dictionary", args=[city_slug])
+        ),
+        "catalogo": request.build_absolute_uri(
+            reverse("monitoring:opendata_catalogue", args=[city_slug])
+        ),
+    }
+    response = StreamingHttpResponse(
+        _json_chunks(rows, meta), content_type="application/json; charset=utf-8"
+    )
+    _licence_header(response)
+    return response
+
+
 @require_GET
 def projects_csv(request: HttpRequest, city_slug: str, call_slug: str) -> StreamingHttpResponse:
     call = _public_call(city_slug, call_slug)
-    response = StreamingHttpResponse(_csv_lines(call), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="progetti-{call.slug}.csv"'
-    _licence_header(response)
-    return response
+    return _csv_response(project_rows(call=call), f"progetti-{call.slug}")
 
 
 @require_GET
 def projects_json(request: HttpRequest, city_slug: str, call_slug: str) -> StreamingHttpResponse:
     call = _public_call(city_slug, call_slug)
-    meta = {
-        "comune": call.city.name,
-        "avviso": call.title,
-        "licenza": LICENCE,
-        "url_licenza": LICENCE_URL,
-        "dizionario": request.build_absolute_uri(
-            reverse("monitoring:opendata_dictionary", args=[call.city.slug])
-        ),
-    }
-    response = StreamingHttpResponse(
-        _json_chunks(call, meta), content_type="application/json; charset=utf-8"
-    )
-    _licence_header(response)
-    return response
+    meta = {"comune": call.city.name, "avviso": call.title}
+    return _json_response(request, project_rows(call=call), call.city.slug, meta)
+
+
+@require_GET
+def programme_csv(request: HttpRequest, city_slug: str, slug: str) -> StreamingHttpResponse:
+    programme = _public_programme(city_slug, slug)
+    return _csv_response(_programme_rows(programme), f"progetti-programma-{programme.slug}")
+
+
+@require_GET
+def programme_json(request: HttpRequest, city_slug: str, slug: str) -> StreamingHttpResponse:
+    programme = _public_programme(city_slug, slug)
+    meta = {"comune": programme.city.name, "programma": programme.title}
+    return _json_response(request, _programme_rows(programme), programme.city.slug, meta)
 
 
 @require_GET
@@ -110,15 +151,20 @@ def dictionary(request: HttpRequest, city_slug: str) -> HttpResponse:
             "licence": LICENCE,
             "licence_url": LICENCE_URL,
             "separator": LIST_SEPARATOR,
+            "catalogue_url": reverse("monitoring:opendata_catalogue", args=[city.slug]),
             "breadcrumbs": [*city_crumbs(city), (_("Dizionario dei dati aperti"), None)],
         },
     )
 
 
 PUBLIC_CALL = "<slug:city_slug>/bandi/<slug:call_slug>/dati"
+PUBLIC_PROGRAMME = "<slug:city_slug>/programmi/<slug:slug>/dati"
 
 urlpatterns: list[URLPattern] = [
     path(PUBLIC_CALL + "/progetti.csv", projects_csv, name="opendata_csv"),
     path(PUBLIC_CALL + "/progetti.json", projects_json, name="opendata_json"),
+    path(PUBLIC_PROGRAMME + "/progetti.csv", programme_csv, name="opendata_programme_csv"),
+    path(PUBLIC_PROGRAMME + "/progetti.json", programme_json, name="opendata_programme_json"),
     path("<slug:city_slug>/dati-aperti/dizionario/", dictionary, name="opendata_dictionary"),
+    *views_catalogue.urlpatterns,
 ]

@@ -20,6 +20,8 @@ PATHS = {
     "/api/calls/{call_id}/lots",
     "/api/calls/{call_id}/faq",
     "/api/sites",
+    "/api/opendata/projects",
+    "/api/opendata/datasets",
 }
 
 

@@ -20,7 +20,9 @@ from rione.applications.tests.factories import (
     open_call,
 )
 from rione.backoffice import urls as backoffice_urls
-from rione.core.models import AuditEvent, Invitation, Role, StaffRole
+from rione.core.exports import build_export_file
+from rione.core.models import AuditEvent, ExportKind, Invitation, Role, StaffRole
+from rione.core.services_exports import request_export
 from rione.portal.models import News, Story
 from rione.programmes.models import (
     Call,
@@ -84,6 +86,26 @@ def with_proposal(w: Any) -> Any:
     return w
 
 
+def with_export(w: Any) -> Any:
+    """Add to ``w`` (once) a finished XLSX export of the open call's proposals."""
+    w = with_proposal(w)
+    if "export" not in w.objects:
+        export = request_export(
+            kind=ExportKind.PROPOSALS,
+            params={"call": w.open_call.pk},
+            city=w.city,
+            public=False,
+            by=w.admin,
+        )
+        build_export_file(export.pk)
+        w.objects["export"] = export
+    return w
+
+
+def on_export(w: Any) -> list[Any]:
+    return [w.city.slug, with_export(w).export.token]
+
+
 def on_open_call(*names: str) -> Callable[[Any], list[Any]]:
     def args(w: Any) -> list[Any]:
         w = with_proposal(w)
@@ -121,6 +143,11 @@ MATRIX: dict[str, Case] = {
     "proposal_list": Case("get", STAFF, on_open_call()),
     "proposal_detail": Case("get", STAFF, on_open_call("proposal")),
     "proposal_attachment": Case("get", STAFF, on_open_call("proposal", "attachment")),
+    "proposal_export_csv": Case("get", STAFF, on_open_call()),
+    "proposal_export_xlsx": Case("post", STAFF, on_open_call()),
+    "export_progress": Case("get", STAFF, on_export),
+    "export_download": Case("get", STAFF, on_export),
+    "export_retry": Case("post", STAFF, on_export),
     "applicant_question_list": Case("get", MANAGERS, on_open_call()),
     "applicant_question_answer": Case(
         "post",

@@ -7,21 +7,29 @@ reads the content frozen in the latest submission receipt.
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
-from django.http import FileResponse, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from rione.applications import selectors, services
+from rione.applications import exports, selectors, services
 from rione.applications.models import (
     ApplicantQuestion,
     Proposal,
     ProposalStatus,
     ReceiptKind,
 )
+from rione.core.errors import DomainError
+from rione.core.exports import csv_lines
 from rione.core.http import AuthenticatedHttpRequest
+from rione.core.models import ExportKind, ExportStatus
 from rione.core.permissions import access
+from rione.core.services_exports import record_csv_export, request_export
 from rione.programmes.models import Call, Lot
 from rione.territory.models import City
 
@@ -96,12 +104,26 @@ def access_submitted_proposal(
     return proposal
 
 
+def filter_form(call: Call, data: Any) -> ProposalFilterForm:
+    """The list's filters, read from ``data`` (the query string, or an export form's POST)."""
+    lots = list(Lot.objects.filter(call=call).order_by("number"))
+    return ProposalFilterForm(data or None, statuses=STAFF_STATUSES, lots=lots)
+
+
+FILTER_NAMES = ("testo", "stato", "tipo", "lotto")
+
+
+def filter_values(data: Any) -> list[tuple[str, str]]:
+    """The filters in ``data`` that have a value: for the export links and forms."""
+    return [(name, data[name]) for name in FILTER_NAMES if data.get(name)]
+
+
 @city_view()
 def proposal_list(request: AuthenticatedHttpRequest, city: City, pk: int) -> HttpResponse:
     call = get_call(request, city, pk, "applications.list_proposals")
-    lots = list(Lot.objects.filter(call=call).order_by("number"))
-    form = ProposalFilterForm(request.GET or None, statuses=STAFF_STATUSES, lots=lots)
+    form = filter_form(call, request.GET)
     page = paginate(request, selectors.submitted_versions(call=call, filters=form.filters()))
+    export_filters = filter_values(request.GET) if form.is_bound and form.is_valid() else []
     return render(
         request,
         "backoffice/proposals/list.html",
@@ -116,9 +138,60 @@ def proposal_list(request: AuthenticatedHttpRequest, city: City, pk: int) -> Htt
             "rows": [proposal_row(p) for p in page.object_list],
             "filter_form": form,
             "filtered": bool(request.GET.keys() - {"pagina"}),
+            "export_filters": export_filters,
+            "export_query": urlencode(export_filters),
             **call_tabs_context(request, call),
         },
     )
+
+
+# city_view is typed for HttpResponse; a StreamingHttpResponse is not one.
+@city_view()  # type: ignore[arg-type]
+@require_GET
+def proposal_export_csv(
+    request: AuthenticatedHttpRequest, city: City, pk: int
+) -> StreamingHttpResponse:
+    """The proposals of the list (same filters) as CSV, streamed row by row; audited."""
+    call = get_call(request, city, pk, "applications.list_proposals")
+    filters = filter_form(call, request.GET).filters()
+    record_csv_export(
+        kind=ExportKind.PROPOSALS,
+        city=city,
+        params=exports.export_params(call, filters),
+        by=request.user,
+    )
+    rows = exports.proposal_rows(selectors.submitted_versions(call=call, filters=filters))
+    response = StreamingHttpResponse(
+        csv_lines(exports.columns(), rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="proposte-{call.slug}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@city_view()
+@require_POST
+def proposal_export_xlsx(request: AuthenticatedHttpRequest, city: City, pk: int) -> HttpResponse:
+    """Ask for the XLSX of the list (same filters), built in the background; audited."""
+    call = get_call(request, city, pk, "applications.list_proposals")
+    filters = filter_form(call, request.POST).filters()
+    params = {**exports.export_params(call, filters), "lang": get_language()}
+    try:
+        export = request_export(
+            kind=ExportKind.PROPOSALS, params=params, city=city, public=False, by=request.user
+        )
+    except DomainError as error:
+        messages.error(request, str(error.message))
+        return redirect("backoffice:proposal_list", city.slug, call.pk)
+    export.refresh_from_db(fields=["status"])  # built already when tasks run immediately
+    messages.success(
+        request,
+        _("Il file XLSX è pronto.")
+        if export.status == ExportStatus.DONE
+        else _("Il file XLSX è in preparazione: questa pagina mostra l'avanzamento."),
+    )
+    return redirect("backoffice:export_progress", city.slug, export.token)
 
 
 @city_view()

@@ -1,4 +1,5 @@
-"""Open data of a call: the records, RFC 4180 CSV, streamed JSON, privacy, 404s, queries."""
+"""Open data of a call or a programme: the records, the chosen ranking, RFC 4180 CSV,
+streamed JSON, privacy, 404s, queries."""
 
 import csv
 import io
@@ -14,9 +15,13 @@ from rione.applications.models import Receipt, ReceiptKind
 from rione.applications.tests.factories import open_call
 from rione.core.models import Role
 from rione.core.tests.factories import StaffRoleFactory
-from rione.monitoring.opendata import FIELD_NAMES, project_rows
+from rione.evaluation.models import RankingKind
+from rione.monitoring.opendata import FIELD_NAMES, chosen_ranking, project_rows
 from rione.monitoring.tests.givens import known_call, proposal, publish_ranking, territory
-from rione.programmes.tests.factories import CallFactory
+from rione.monitoring.tests.opendata_givens import call_with_selected, more_calls
+from rione.programmes.models import Call, CallStatus, Programme
+from rione.programmes.tests.factories import CallFactory, ProgrammeFactory
+from rione.territory.models import City
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +157,8 @@ def test_dictionary_lists_every_field_and_the_licence(city, client):
 
     assert response.status_code == 200
     assert "CC BY 4.0" in page
-    assert "<caption>" in page
+    assert '<caption id="fields-caption">' in page
+    assert reverse("monitoring:opendata_catalogue", args=[city.slug]) in page
     for name in FIELD_NAMES:
         assert f'<th scope="row"><code>{name}</code></th>' in page
 
@@ -164,6 +170,7 @@ def test_public_dashboard_links_the_open_data(city, client, world):
 
     assert csv_url(city, world.call) in page
     assert json_url(city, world.call) in page
+    assert reverse("monitoring:opendata_catalogue", args=[city.slug]) in page
 
 
 @pytest.mark.parametrize("size", [3, 30])
@@ -185,4 +192,141 @@ def test_csv_queries_do_not_grow(city, client, size):
     assert len(queries) == CSV_QUERIES, [q["sql"][:80] for q in queries]
 
 
-CSV_QUERIES = 5
+CSV_QUERIES = 5  # city, call or programme, chosen rankings, neighbourhoods, receipts
+
+
+# Scopes beyond one call
+
+
+def programme_csv_url(city, programme) -> str:
+    return reverse("monitoring:opendata_programme_csv", args=[city.slug, programme.slug])
+
+
+def programme_json_url(city, programme) -> str:
+    return reverse("monitoring:opendata_programme_json", args=[city.slug, programme.slug])
+
+
+def test_project_rows_of_several_calls_in_one_stream(city, world):
+    more = more_calls(world)
+    p1, p3 = world.proposals["p1"], world.proposals["p3"]
+
+    rows = list(project_rows(calls=Call.objects.filter(city=city)))
+
+    assert [r["codice_locale_progetto"] for r in rows] == [
+        f"{city.slug}-{world.call.slug}-{p1.pk}",
+        f"{city.slug}-{world.call.slug}-{p3.pk}",
+        f"{city.slug}-{more.c2.slug}-{more.q2.pk}",
+        f"{city.slug}-{more.c3.slug}-{more.q3.pk}",
+    ]
+    network = rows[2]
+    assert (network["settore"], network["importo_assegnato"]) == (
+        "Welfare, servizi alla persona e coesione sociale",
+        "7000.00",
+    )
+    assert network["stato"] == "Selezionato in graduatoria definitiva"
+    assert network["municipalita"] == ["Chiaia"]
+    assert rows[3]["stato"] == "Selezionato in graduatoria provvisoria"
+    assert rows[:2] == list(project_rows(call=world.call))
+
+
+def test_project_rows_takes_one_scope(world):
+    with pytest.raises(TypeError):
+        list(project_rows())
+    with pytest.raises(TypeError):
+        list(project_rows(call=world.call, calls=Call.objects.all()))
+
+
+def test_a_final_ranking_wins_over_a_later_provisional_one(city, world):
+    p1, p3 = world.proposals["p1"], world.proposals["p3"]
+    final = publish_ranking(world.call, world.manager, {p3: "5000.00"}, kind=RankingKind.FINAL)
+    publish_ranking(world.call, world.manager, {p1: "9000.00", p3: "5000.00"})
+    publish_ranking(
+        world.call, world.manager, {p1: "1.00"}, kind=RankingKind.FINAL, published=False
+    )
+
+    rows = list(project_rows(call=world.call))
+
+    assert chosen_ranking(world.call) == final
+    assert [r["codice_locale_progetto"] for r in rows] == [f"{city.slug}-{world.call.slug}-{p3.pk}"]
+    assert (rows[0]["importo_assegnato"], rows[0]["stato"]) == (
+        "5000.00",
+        "Selezionato in graduatoria definitiva",
+    )
+
+
+def test_the_latest_of_two_final_rankings_is_chosen(world):
+    p1, p3 = world.proposals["p1"], world.proposals["p3"]
+    publish_ranking(world.call, world.manager, {p3: "5000.00"}, kind=RankingKind.FINAL)
+    latest = publish_ranking(world.call, world.manager, {p1: "8000.00"}, kind=RankingKind.FINAL)
+
+    rows = list(project_rows(call=world.call))
+
+    assert chosen_ranking(world.call) == latest
+    assert [r["importo_assegnato"] for r in rows] == ["8000.00"]
+
+
+def test_programme_files_hold_the_records_of_its_public_calls(city, client, world):
+    more = more_calls(world)
+    programme = world.call.programme
+    hidden = CallFactory(programme=programme)  # a draft: no records, and not public anyway
+
+    response = client.get(programme_csv_url(city, programme))
+    text = body(response)
+
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Disposition"].endswith(f'progetti-programma-{programme.slug}.csv"')
+    assert "license" in response["Link"]
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [r["codice_locale_progetto"].rsplit("-", 1)[0] for r in rows] == [
+        f"{city.slug}-{world.call.slug}",
+        f"{city.slug}-{world.call.slug}",
+        f"{city.slug}-{more.c2.slug}",
+    ]
+    assert hidden.slug not in text and more.c3.slug not in text
+
+    Call.objects.filter(pk=more.c2.pk).update(status=CallStatus.DRAFT)
+    data = json.loads(body(client.get(programme_json_url(city, programme))))
+    assert data["programma"] == programme.title
+    assert data["licenza"] == "CC BY 4.0"
+    assert data["catalogo"].endswith(reverse("monitoring:opendata_catalogue", args=[city.slug]))
+    assert len(data["progetti"]) == 2
+    assert data["progetti"][1]["beneficiario"] == "Gruppo informale"
+
+
+def test_a_programme_the_public_may_not_see_is_404(city, client, other_city, world):
+    draft = ProgrammeFactory(city=city, is_published=False)
+    programme = world.call.programme
+
+    assert client.get(programme_csv_url(city, draft)).status_code == 404
+    assert client.get(programme_json_url(city, draft)).status_code == 404
+    assert client.get(programme_csv_url(other_city, programme)).status_code == 404
+    Programme.objects.filter(pk=programme.pk).update(is_published=False)
+    assert client.get(programme_csv_url(city, programme)).status_code == 404
+    Programme.objects.filter(pk=programme.pk).update(is_published=True)
+    City.objects.filter(pk=city.pk).update(is_published=False)
+    assert client.get(programme_json_url(city, programme)).status_code == 404
+
+
+@pytest.mark.parametrize("n_calls", [1, 4])
+def test_programme_csv_queries_do_not_grow_with_calls(city, client, n_calls):
+    programme = ProgrammeFactory(city=city, is_published=True)
+    _districts, places = territory(city)
+    for _ in range(n_calls):
+        call_with_selected(city, 2, programme=programme, places=places)
+
+    with CaptureQueriesContext(connection) as queries:
+        text = body(client.get(programme_csv_url(city, programme)))
+
+    assert text.count("\r\n") == 2 * n_calls + 1
+    assert len(queries) == CSV_QUERIES, [q["sql"][:80] for q in queries]
+
+
+def test_programme_dashboard_links_its_open_data_and_the_catalogue(city, client, world):
+    programme = world.call.programme
+    page = client.get(
+        reverse("monitoring:programme_public", args=[city.slug, programme.slug])
+    ).content.decode()
+
+    assert programme_csv_url(city, programme) in page
+    assert programme_json_url(city, programme) in page
+    assert reverse("monitoring:opendata_catalogue", args=[city.slug]) in page

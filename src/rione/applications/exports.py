@@ -1,0 +1,203 @@
+"""A call's submitted proposals as rows for staff exports (streamed CSV, background XLSX).
+
+Each proposal is read from its latest submitted version, like the back-office list: the
+receipt that is not a withdrawal and has no newer one. One streamed query
+(``.iterator(chunk_size=CHUNK_SIZE)``) whatever the number of proposals; the labels of
+codes (statuses, legal forms, admissibility outcomes) are constants.
+
+The receipt's canonical content is parsed here, once per row, rather than picked apart by
+the database: PostgreSQL would cast the text to jsonb again for every field taken out of
+it (measured: 12 fields cost ten times one parse in Python, ~0.6 ms against ~0.07 ms a row).
+"""
+
+import json
+from collections.abc import Iterator, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
+from django.utils.translation import gettext as _
+
+from rione.applicants.models import LegalForm
+from rione.applications import selectors
+from rione.applications.models import Proposal, ProposalStatus, Receipt, ReceiptKind
+from rione.core.exports import Dataset, Value, digest, param_id
+from rione.core.models import ExportKind
+from rione.programmes.models import Call, Lot
+from rione.territory.models import City
+
+CHUNK_SIZE = 2000
+SCHEMA = "proposals/1"  # change it when the columns change: old files are not reused
+LIST_SEPARATOR = "; "
+
+
+def columns() -> list[str]:
+    return [
+        _("Protocollo"),
+        _("Presentata il (ora di Roma)"),
+        _("Titolo"),
+        _("Proponente"),
+        _("Tipo di proponente"),
+        _("Rete"),
+        _("Stato"),
+        _("Settore"),
+        _("Quartieri"),
+        _("Lotto"),
+        _("Contributo richiesto"),
+        _("Cofinanziamento"),
+        _("Costo totale"),
+        _("Esito dell'ammissibilità"),
+    ]
+
+
+def _amount(value: Any) -> Decimal | None:
+    if value in (None, "", "null"):
+        return None
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+
+
+def _text(value: Any) -> str:
+    return "" if value in (None, "null") else str(value)
+
+
+def _names(value: Any) -> str:
+    return LIST_SEPARATOR.join(str(v) for v in value) if isinstance(value, list) else ""
+
+
+def proposal_rows(
+    proposals: QuerySet[Proposal], *, chunk_size: int = CHUNK_SIZE
+) -> Iterator[list[Value]]:
+    """One row (in ``columns()`` order) per proposal of ``proposals``, by submission time.
+
+    ``proposals`` is any queryset of proposals (one call's filtered list, or all of them);
+    drafts have no submitted version and give no row. One query, streamed.
+    """
+    from rione.evaluation.models import AdmissibilityOutcome
+
+    newer = Receipt.objects.filter(
+        proposal=OuterRef("proposal"), protocol_number__gt=OuterRef("protocol_number")
+    ).exclude(kind=ReceiptKind.WITHDRAWAL)
+    rows = (
+        Receipt.objects.filter(proposal__in=proposals.values("pk"))
+        .exclude(kind=ReceiptKind.WITHDRAWAL)
+        .filter(~Exists(newer))
+        .order_by("proposal__submitted_at", "proposal_id")
+        .values_list(
+            "protocol_number",
+            "issued_at",
+            "proposal__status",
+            "proposal__admissibility__outcome",
+            "content",
+        )
+    )
+    statuses = dict(ProposalStatus.choices)
+    outcomes = dict(AdmissibilityOutcome.choices)
+    forms = dict(LegalForm.choices)
+    group, yes, no = _("Gruppo informale"), _("sì"), _("no")
+    for number, issued_at, status, outcome, text in rows.iterator(chunk_size=chunk_size):
+        content = json.loads(text)
+        applicant = content.get("applicant") or {}
+        idea = content.get("idea") or {}
+        budget = content.get("budget") or {}
+        lot = content.get("lot")
+        is_group = applicant.get("kind") == "informal_group"
+        form = _text(applicant.get("legal_form"))
+        yield [
+            number,
+            issued_at,
+            _text(idea.get("title")),
+            _text(applicant.get("name")),
+            group if is_group else str(forms.get(form, form)),
+            yes if not is_group and applicant.get("network") is True else no,
+            str(statuses.get(status, status)),
+            _text(idea.get("sector")),
+            _names(idea.get("neighbourhoods")),
+            f"{lot.get('number')}. {lot.get('title')}" if isinstance(lot, dict) else "",
+            _amount(budget.get("requested_grant")),
+            _amount(budget.get("own_contribution")),
+            _amount(budget.get("total_cost")),
+            str(outcomes[outcome]) if outcome else "",
+        ]
+
+
+def filters_of(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    """The ``submitted_versions`` filters from an export's JSON params (the lot by id)."""
+    lot = None
+    if params.get("lot"):
+        lot = Lot.objects.filter(call=call, pk=param_id(params, "lot")).first()
+    return {
+        "status": params.get("status") or "",
+        "kind": params.get("kind") or "",
+        "lot": lot,
+        "q": params.get("q") or "",
+    }
+
+
+def export_params(call: Call, filters: dict[str, Any]) -> dict[str, Any]:
+    """The JSON params of an export of ``call``'s proposals with the list's ``filters``."""
+    lot = filters.get("lot")
+    return {
+        "call": call.pk,
+        "status": filters.get("status") or "",
+        "kind": filters.get("kind") or "",
+        "lot": lot.pk if lot is not None else None,
+        "q": (filters.get("q") or "").strip(),
+    }
+
+
+class CallProposals(Dataset):
+    """The proposals of one call, with the back-office list's filters."""
+
+    kind = ExportKind.PROPOSALS
+    perm = "applications.list_proposals"
+
+    def target(self, city: City, params: dict[str, Any]) -> Call | None:
+        found: Call | None = (
+            Call.objects.filter(city=city, pk=param_id(params, "call"))
+            .select_related("programme", "city")
+            .first()
+        )
+        return found
+
+    def proposals(self, city: City, params: dict[str, Any]) -> QuerySet[Proposal]:
+        call = self.target(city, params)
+        if call is None:
+            return Proposal.objects.none()
+        return selectors.submitted_versions(call=call, filters=filters_of(call, params))
+
+    def columns(self, params: dict[str, Any]) -> list[str]:
+        return columns()
+
+    def sheet_title(self, params: dict[str, Any]) -> str:
+        return _("proposte")
+
+    def rows(self, city: City, params: dict[str, Any]) -> Iterator[Sequence[Value]]:
+        return proposal_rows(self.proposals(city, params))
+
+    def count(self, city: City, params: dict[str, Any]) -> int:
+        return self.proposals(city, params).count()
+
+    def fingerprint(self, city: City, params: dict[str, Any]) -> str:
+        from rione.evaluation.models import AdmissibilityReview
+
+        call_id = param_id(params, "call")
+        receipts = Receipt.objects.filter(call_id=call_id).aggregate(
+            n=Count("pk"), last=Max("protocol_number")
+        )
+        proposals = Proposal.objects.filter(call_id=call_id).aggregate(
+            n=Count("pk"), last=Max("updated_at")
+        )
+        reviews = AdmissibilityReview.objects.filter(proposal__call_id=call_id).aggregate(
+            n=Count("pk"), last=Max("updated_at")
+        )
+        return digest(SCHEMA, receipts, proposals, reviews)
+
+    def file_stem(self, city: City, params: dict[str, Any]) -> str:
+        call = self.target(city, params)
+        return f"proposte-{call.slug if call else params.get('call')}"
+
+
+PROPOSALS = CallProposals()
