@@ -17,29 +17,47 @@ from rione.core.permissions import ANY_STAFF, AnyUser, has_city_role, is_manager
 ROLE_ATTR = "_rione_proposal_roles"
 
 
+def _organisation_roles(user: AnyUser) -> dict[int, str | None]:
+    """The user's role in each of their organisations: one query, cached on the user."""
+    user_id = user.pk
+    if user_id is None:
+        return {}
+    roles: dict[int, str | None] | None = user.__dict__.get(ROLE_ATTR)
+    if roles is None:
+        roles = {
+            organisation_id: str(role)
+            for organisation_id, role in OrganisationMembership.objects.filter(
+                user_id=user_id
+            ).values_list("organisation_id", "role")
+        }
+        user.__dict__[ROLE_ATTR] = roles
+    return roles
+
+
 def _applicant_role(user: AnyUser, proposal: Any) -> str | None:
-    """'contact', an organisation role, or None. Cached on the user per proposal."""
+    """'contact', an organisation role, or None.
+
+    The roles in every organisation of the user are read once and cached on the user, so
+    a list of proposals asks one query whatever the number of proposals and organisations.
+    """
     if not user.is_authenticated or not isinstance(proposal, Proposal):
         return None
-    cache: dict[tuple[int, int | None, int | None], str | None] = user.__dict__.setdefault(
-        ROLE_ATTR, {}
-    )
-    key = (proposal.pk, proposal.organisation_id, proposal.group_id)
-    if key not in cache:
-        role: str | None = None
-        if proposal.group is not None:
-            role = "contact" if proposal.group.contact_id == user.pk else None
-        elif proposal.organisation_id is not None:
-            found = (
-                OrganisationMembership.objects.filter(
-                    organisation_id=proposal.organisation_id, user=user
-                )
-                .values_list("role", flat=True)
-                .first()
+    if proposal.group is not None:
+        return "contact" if proposal.group.contact_id == user.pk else None
+    if proposal.organisation_id is None:
+        return None
+    roles = _organisation_roles(user)
+    if proposal.organisation_id not in roles and user.pk is not None:
+        # A membership added after the roles were read (in this request) still counts.
+        found = (
+            OrganisationMembership.objects.filter(
+                organisation_id=proposal.organisation_id, user_id=user.pk
             )
-            role = str(found) if found is not None else None
-        cache[key] = role
-    return cache[key]
+            .values_list("role", flat=True)
+            .first()
+        )
+        roles[proposal.organisation_id] = str(found) if found is not None else None
+    return roles.get(proposal.organisation_id)
 
 
 def forget_proposal_roles(user: AnyUser) -> None:

@@ -5,9 +5,9 @@ import re
 from typing import Any
 
 from django.db.models import Count, F, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 
-from rione.applicants.models import LegalForm, OrganisationMembership
+from rione.applicants.models import InformalGroup, LegalForm, Organisation, OrganisationMembership
 from rione.applications.models import (
     STANDING,
     ApplicantQuestion,
@@ -63,8 +63,15 @@ def get_proposal(*, pk: int) -> Proposal:
 def proposals_of(*, user: User) -> QuerySet[Proposal]:
     """Every proposal ``user`` may act on: of their organisations and of the groups they lead."""
     organisations = OrganisationMembership.objects.filter(user=user).values("organisation_id")
+    # A union of two index lookups: an OR across the two applicant columns reads every proposal.
+    mine = (
+        Proposal.objects.filter(organisation_id__in=organisations)
+        .order_by()
+        .values("pk")
+        .union(Proposal.objects.filter(group__contact=user).order_by().values("pk"))
+    )
     return (
-        Proposal.objects.filter(Q(organisation_id__in=organisations) | Q(group__contact=user))
+        Proposal.objects.filter(pk__in=mine)
         .select_related("call__city", "organisation", "group", "lot")
         .prefetch_related(
             Prefetch("receipts", queryset=Receipt.objects.order_by("-protocol_number"))
@@ -140,6 +147,12 @@ def submitted_versions(*, call: Call, filters: dict[str, Any] | None = None) -> 
     may be editing after reopening; ``status`` filters the proposal. Filter values: ``status``
     a ProposalStatus, ``lot`` a Lot, ``kind`` "organisation" | "network" | "group", ``q`` text
     (title or applicant name) or a protocol number.
+
+    A proposal in state ``submitted`` cannot change until it is reopened, so for those the
+    filters read the proposal's own columns (the same title, lot and kind as the version) and
+    the applicant's name as it is now; only reopened and withdrawn proposals have their
+    version's content parsed. That keeps a filtered list of a call with thousands of proposals
+    from parsing kilobytes of JSON per proposal.
     """
     filters = filters or {}
     latest = (
@@ -157,25 +170,59 @@ def submitted_versions(*, call: Call, filters: dict[str, Any] | None = None) -> 
         )
         .order_by("submitted_at", "pk")
     )
+    locked = Q(status=ProposalStatus.SUBMITTED)
+
+    def either(columns: Q, content: Q) -> Q:
+        # Written in this order so that the database never parses a locked proposal's content.
+        return (locked & columns) | (~locked & content)
+
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
-    if filters.get("lot") is not None:
-        queryset = queryset.filter(version_content__lot__number=filters["lot"].number)
+    lot = filters.get("lot")
+    if lot is not None:
+        queryset = queryset.filter(either(Q(lot=lot), Q(version_content__lot__number=lot.number)))
     kind = filters.get("kind")
     if kind == "group":
-        queryset = queryset.filter(version_content__applicant__kind="informal_group")
-    elif kind in {"organisation", "network"}:
         queryset = queryset.filter(
-            version_content__applicant__kind="organisation",
-            version_content__applicant__network=(kind == "network"),
+            either(Q(group__isnull=False), Q(version_content__applicant__kind="informal_group"))
+        )
+    elif kind in {"organisation", "network"}:
+        network = kind == "network"
+        queryset = queryset.filter(
+            either(
+                Q(organisation__isnull=False, is_network=network),
+                Q(
+                    version_content__applicant__kind="organisation",
+                    version_content__applicant__network=network,
+                ),
+            )
         )
     text = (filters.get("q") or "").strip()
     if text:
-        matches = Q(version_content__idea__title__icontains=text) | Q(
-            version_content__applicant__name__icontains=text
+        # The name is read by primary key for each proposal of the call; a join would make
+        # the database read every organisation and group of the country.
+        queryset = queryset.alias(
+            current_applicant_name=Coalesce(
+                Subquery(
+                    Organisation.objects.filter(pk=OuterRef("organisation_id"))
+                    .order_by()
+                    .values("name")
+                ),
+                Subquery(
+                    InformalGroup.objects.filter(pk=OuterRef("group_id")).order_by().values("name")
+                ),
+            )
+        )
+        matches = either(
+            Q(title__icontains=text) | Q(current_applicant_name__icontains=text),
+            Q(version_content__idea__title__icontains=text)
+            | Q(version_content__applicant__name__icontains=text),
         )
         if re.fullmatch(r"[0-9]{1,9}", text):
-            matches |= Q(version_number=int(text))
+            numbered = Receipt.objects.filter(call=call, protocol_number=int(text)).exclude(
+                kind=ReceiptKind.WITHDRAWAL
+            )
+            matches |= Q(pk__in=numbered.values("proposal_id")) & Q(version_number=int(text))
         queryset = queryset.filter(matches)
     return queryset
 

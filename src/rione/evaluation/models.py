@@ -570,6 +570,9 @@ class RankingEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ranking", "proposal"], name="one_entry_per_proposal"),
         ]
+        # Ranking pages read one ranking's entries by id, 50 at a time: without it the
+        # database walks the primary key through every ranking of the country.
+        indexes = [models.Index(fields=["ranking", "id"], name="rankingentry_ranking_id_idx")]
 
     def __str__(self) -> str:
         return f"{self.position} · {self.proposal_id}"
