@@ -1,5 +1,8 @@
 """The public dashboard in a browser: axe-core finds no serious violation, print hides filters."""
 
+import csv
+import io
+
 import pytest
 from django.test import override_settings
 from django.urls import reverse
@@ -31,3 +34,27 @@ def test_public_dashboard_is_accessible_and_prints_without_filters(page, city, w
     assert page.locator(".monitoring-filters").is_hidden()
     assert page.locator("table caption").first.is_visible()
     page.screenshot(path=str(tmp_path / "print.png"), full_page=True)
+
+
+def test_public_dashboard_filtered_by_district_then_the_csv_downloaded(page, city, world):
+    page.goto(reverse("monitoring:call_public", args=[city.slug, world.call.slug]))
+    assert page.get_by_role("status").filter(has_text="Nessun filtro applicato").count() == 1
+
+    page.get_by_role("combobox", name="Municipalità").select_option(label="M1 – Chiaia")
+    page.get_by_role("button", name="Applica i filtri").click()
+
+    assert "municipalita=" in page.url
+    assert page.get_by_role("status").filter(has_text="Chiaia").count() == 1
+    funnel = page.get_by_role("table", name="Proposte per fase")
+    assert funnel.get_by_role("row", name="Selezionate").get_by_role("cell").inner_text() == "1"
+    assert_accessible(page, context="public dashboard filtered by district")
+
+    in_district = page.locator(".monitoring-actions", has_text="selezionati in Chiaia")
+    with page.expect_download() as download:
+        in_district.get_by_role("link", name="CSV", exact=True).click()
+    saved = download.value.path()
+    rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8"))))
+    district = world.districts["D1"]
+    assert download.value.suggested_filename == f"progetti-{world.call.slug}-{district.slug}.csv"
+    assert [row["municipalita"] for row in rows] == ["Chiaia"]
+    assert [row["quartieri"] for row in rows] == ["San Ferdinando"]

@@ -1,9 +1,11 @@
 """Open data: one public record per selected proposal, in OpenCoesione's spirit.
 
 A proposal is read from its latest submitted version (the receipt's canonical content),
-and only the fields listed in ``FIELDS`` are taken out of it, by the database: the
-members of an informal group, the declarant, the legal representative, codici fiscali,
-PEC and partners never leave the database. "Selected" means selected in the chosen
+and only the fields listed in ``FIELDS`` are written out of it: the members of an informal
+group, the declarant, the legal representative, codici fiscali, PEC and partners never
+reach a record. The applicant is named by ``applicants.disclosure.public_applicant_name``:
+an entity by its name, an informal group or a sole trader without one. The content is
+parsed once per record in Python (the database would parse it once per field it reads). "Selected" means selected in the chosen
 ranking of its call: the latest published one, a final ranking winning over a provisional
 one, as on the dashboard. Funded projects (with CUP and the amount granted by agreement)
 join when rione records grants; until then ``cup`` is empty.
@@ -41,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rione.applicants.disclosure import public_applicant_name
 from rione.applicants.models import LegalForm
 from rione.applications.models import ProposalStatus, Receipt, ReceiptKind
 from rione.core.clock import ROME
@@ -89,7 +92,9 @@ FIELDS: tuple[Field, ...] = (
         gettext_lazy("testo"),
         gettext_lazy(
             "Denominazione dell'ente proponente. Per i gruppi informali di cittadini "
-            "si scrive «Gruppo informale»: nessun nome di persona fisica è pubblicato."
+            "si scrive «Gruppo informale» e per le imprese individuali che portano il "
+            "nome del titolare «Impresa individuale»: nessun nome di persona fisica è "
+            "pubblicato."
         ),
     ),
     Field(
@@ -221,6 +226,11 @@ def _list(value: Any) -> list[Any]:
     return parsed if isinstance(parsed, list) else []
 
 
+def _part(doc: dict[str, Any], key: str) -> dict[str, Any]:
+    value = doc.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def _text(value: Any) -> str:
     return "" if value in (None, "null") else str(value)
 
@@ -267,7 +277,7 @@ ROW = (
     "v_ranking",
     "v_awarded",
     "v_first",
-    *JSON_FIELDS,
+    "content",  # parsed once in Python: the database would parse it once per field read
 )
 
 
@@ -338,38 +348,46 @@ class Records:
             RankingKind.FINAL: _("Selezionato in graduatoria definitiva"),
             RankingKind.PROVISIONAL: _("Selezionato in graduatoria provvisoria"),
         }
-        self.group = _("Gruppo informale")
 
     def record(self, row: tuple[Any, ...]) -> dict[str, Any]:
         """One record, keyed by ``FIELD_NAMES``: lists stay lists, amounts are strings."""
-        pk, call_slug, city_id, city_slug, city_name, ranking_id, awarded, first_at, *rest = row
+        pk, call_slug, city_id, city_slug, city_name, ranking_id, awarded, first_at, content = row
         ranking = self.rankings[ranking_id]
-        title, summary, applicant, name, form, sector, places, targets, cost, asked, own = rest
-        group = applicant == "informal_group"
+        doc = json.loads(content) if isinstance(content, str) else {}
+        idea, applicant, budget = (_part(doc, key) for key in ("idea", "applicant", "budget"))
+        group = applicant.get("kind") == "informal_group"
+        places, targets = idea.get("neighbourhoods"), doc.get("targets")
         names = [str(n) for n in _list(places)]
         districts = self.districts
         return {
             "codice_locale_progetto": f"{city_slug}-{call_slug}-{pk}",
             "cup": "",
-            "titolo": _text(title),
-            "sintesi": _text(summary),
-            "beneficiario": self.group if group else _text(name),
-            "forma_giuridica": "" if group else str(self.forms.get(_text(form), "")),
+            "titolo": _text(idea.get("title")),
+            "sintesi": _text(idea.get("summary")),
+            "beneficiario": public_applicant_name(
+                kind=applicant.get("kind"),
+                name=applicant.get("name"),
+                legal_form=applicant.get("legal_form"),
+                legal_representative=applicant.get("legal_representative"),
+            ),
+            "forma_giuridica": ""
+            if group
+            else str(self.forms.get(_text(applicant.get("legal_form")), "")),
             "comune": city_name,
             "municipalita": list(
                 dict.fromkeys(districts[(city_id, n)] for n in names if (city_id, n) in districts)
             ),
             "quartieri": names,
-            "settore": _text(sector),
+            "settore": _text(idea.get("sector")),
             "destinatari": [
                 str(t["target_group"])
                 for t in _list(targets)
                 if isinstance(t, dict) and t.get("target_group")
             ],
-            "importo_richiesto": _amount(asked),
+            "importo_richiesto": _amount(budget.get("requested_grant")),
             "importo_assegnato": _amount(awarded),
-            "cofinanziamento": _amount(own),
-            "costo_totale": _amount(cost),
+            "cofinanziamento": _amount(budget.get("own_contribution")),
+            "costo_totale": _amount(budget.get("total_cost")),
             "data_presentazione": _day(first_at),
             "data_selezione": _day(ranking.published_at),
             "stato": str(self.states.get(ranking.kind, "")),

@@ -28,6 +28,7 @@ A page is four queries: the chosen rankings of the scope, the count, the rows of
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,7 @@ from django.db.models import Exists, Q, QuerySet
 from rione.applicants.models import ETS_FORMS
 from rione.applications.models import Receipt
 from rione.monitoring.opendata import (
+    CHUNK_SIZE,
     ROW,
     STATUSES,
     Rankings,
@@ -207,3 +209,19 @@ def project_page(filters: ProjectFilters) -> ProjectPage:
     """
     rankings = chosen_rankings(public_scope(filters))
     return ProjectPage(filtered_receipts(filters, rankings), rankings)
+
+
+def filtered_project_rows(filters: ProjectFilters) -> Iterator[dict[str, Any]]:
+    """Every record that matches ``filters``, streamed: the files behind a filtered dashboard.
+
+    The chosen rankings, the term filters' slugs and the neighbourhoods, then one streamed
+    query, whatever the number of records.
+    """
+    scope = public_scope(filters)
+    rankings = chosen_rankings(scope)
+    if not rankings:
+        return
+    records = Records(district_names(scope.values("city_id")), rankings)
+    rows = filtered_receipts(filters, rankings).values_list(*ROW)
+    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+        yield records.record(row)

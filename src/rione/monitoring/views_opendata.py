@@ -26,9 +26,11 @@ from rione.monitoring.opendata import (
     LIST_SEPARATOR,
     project_rows,
 )
+from rione.monitoring.opendata_filters import ProjectFilters, filtered_project_rows
 from rione.portal import selectors as portal_selectors
 from rione.portal.views import city_crumbs
 from rione.programmes.models import Call, Programme
+from rione.territory.models import District
 
 
 class Echo:
@@ -113,17 +115,54 @@ def _json_response(
     return response
 
 
-@require_GET
-def projects_csv(request: HttpRequest, city_slug: str, call_slug: str) -> StreamingHttpResponse:
-    call = _public_call(city_slug, call_slug)
-    return _csv_response(project_rows(call=call), f"progetti-{call.slug}")
+class BadFilter(Exception):
+    """A filter of an open-data file that names nothing: the file is refused, with why."""
+
+
+def _call_rows(request: HttpRequest, call: Call) -> tuple[Iterator[dict[str, Any]], str]:
+    """The call's records, narrowed to a municipalità when ``?municipalita=<id>`` names one of
+    the city's (as the dashboard's filter does), and the file name that says so.
+
+    An unknown or malformed district is refused (400) rather than ignored: a file that
+    silently held more than was asked for would be misread.
+    """
+    chosen = request.GET.get("municipalita", "")
+    if not chosen:
+        return project_rows(call=call), f"progetti-{call.slug}"
+    district = (
+        District.objects.filter(city_id=call.city_id, pk=chosen).first()
+        if (chosen.isdigit() and len(chosen) < 19)
+        else None
+    )
+    if district is None:
+        raise BadFilter(_("La municipalità indicata non esiste in questa città."))
+    filters = ProjectFilters(city=call.city.slug, call=call.pk, district=district.slug)
+    return filtered_project_rows(filters), f"progetti-{call.slug}-{district.slug}"
+
+
+def _refused(error: BadFilter) -> HttpResponse:
+    return HttpResponse(str(error.args[0]), status=400, content_type="text/plain; charset=utf-8")
 
 
 @require_GET
-def projects_json(request: HttpRequest, city_slug: str, call_slug: str) -> StreamingHttpResponse:
+def projects_csv(request: HttpRequest, city_slug: str, call_slug: str) -> HttpResponse:
     call = _public_call(city_slug, call_slug)
+    try:
+        rows, name = _call_rows(request, call)
+    except BadFilter as error:
+        return _refused(error)
+    return _csv_response(rows, name)
+
+
+@require_GET
+def projects_json(request: HttpRequest, city_slug: str, call_slug: str) -> HttpResponse:
+    call = _public_call(city_slug, call_slug)
+    try:
+        rows, _name = _call_rows(request, call)
+    except BadFilter as error:
+        return _refused(error)
     meta = {"comune": call.city.name, "avviso": call.title}
-    return _json_response(request, project_rows(call=call), call.city.slug, meta)
+    return _json_response(request, rows, call.city.slug, meta)
 
 
 @require_GET

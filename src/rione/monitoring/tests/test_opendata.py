@@ -330,3 +330,79 @@ def test_programme_dashboard_links_its_open_data_and_the_catalogue(city, client,
     assert programme_csv_url(city, programme) in page
     assert programme_json_url(city, programme) in page
     assert reverse("monitoring:opendata_catalogue", args=[city.slug]) in page
+
+
+def test_a_sole_trader_is_published_as_such_and_no_person_is_named():
+    from datetime import UTC, datetime
+
+    from rione.evaluation.models import Ranking
+    from rione.monitoring.opendata import Records
+
+    applicant = {
+        "kind": "organisation",
+        "name": "Ciclofficina di Rossi Mario",
+        "legal_form": "company",
+        "legal_representative": "Mario Rossi",
+        "codice_fiscale": "",
+        "pec": "mario.rossi@pec.example.org",
+    }
+    content = json.dumps({"applicant": applicant, "idea": {"title": "Bici per tutti"}})
+    ranking = Ranking(kind=RankingKind.FINAL, published_at=datetime(2026, 5, 4, tzinfo=UTC))
+    row = (7, "bando", 1, "napoli", "Napoli", 1, None, None, content)
+
+    record = Records({}, {1: ranking}).record(row)
+
+    assert record["beneficiario"] == "Impresa individuale"
+    assert record["forma_giuridica"] == "Impresa o società"
+    assert "Rossi" not in json.dumps(record)
+    assert record["titolo"] == "Bici per tutti" and record["importo_richiesto"] == ""
+
+
+class TestDistrictOfTheDashboard:
+    def test_csv_and_json_keep_the_projects_of_the_district(self, city, world, client):
+        district = world.districts["D1"]
+
+        response = client.get(csv_url(city, world.call), {"municipalita": district.pk})
+        rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+        document = json.loads(
+            b"".join(
+                client.get(json_url(city, world.call), {"municipalita": district.pk})
+            ).decode()
+        )
+
+        assert response.streaming
+        assert response["Content-Disposition"].endswith(f'-{district.slug}.csv"')
+        assert [(row["municipalita"], row["quartieri"]) for row in rows] == [
+            ("Chiaia", "San Ferdinando")
+        ]
+        assert [p["municipalita"] for p in document["progetti"]] == [["Chiaia"]]
+
+    @pytest.mark.parametrize("value", ["abc", "-1", "99999999999999999999", "0"])
+    def test_a_district_that_does_not_exist_is_refused_with_a_message(
+        self, city, world, client, value
+    ):
+        for url in (csv_url(city, world.call), json_url(city, world.call)):
+            response = client.get(url, {"municipalita": value})
+
+            assert response.status_code == 400
+            assert "municipalità indicata non esiste" in response.content.decode()
+
+    def test_a_district_of_another_city_is_refused(self, city, other_city, world, client):
+        from rione.territory.tests.factories import DistrictFactory
+
+        elsewhere = DistrictFactory(city=other_city)
+
+        response = client.get(csv_url(city, world.call), {"municipalita": elsewhere.pk})
+
+        assert response.status_code == 400
+
+    def test_the_filtered_dashboard_links_the_files_of_its_district(self, city, world, client):
+        district = world.districts["D1"]
+        dashboard = reverse("monitoring:call_public", args=[city.slug, world.call.slug])
+
+        page = client.get(dashboard, {"municipalita": district.pk}).content.decode()
+        unfiltered = client.get(dashboard).content.decode()
+
+        link = f"{csv_url(city, world.call)}?municipalita={district.pk}"
+        assert link in page and "selezionati in Chiaia" in page
+        assert "?municipalita=" not in unfiltered
