@@ -152,7 +152,7 @@ class CallProposals(Dataset):
     """The proposals of one call, with the back-office list's filters."""
 
     kind = ExportKind.PROPOSALS
-    perm = "applications.list_proposals"
+    perm = "applications.export_proposals"
 
     def target(self, city: City, params: dict[str, Any]) -> Call | None:
         found: Call | None = (

@@ -116,4 +116,6 @@ rules.add_perm("applications.withdraw_proposal", may_commit_applicant & was_subm
 rules.add_perm("applications.ask_question", is_signed_in)
 rules.add_perm("applications.answer_question", is_manager)
 rules.add_perm("applications.list_proposals", is_call_staff)
+# A whole list of applicants' personal data in one file: programme managers and city admins.
+rules.add_perm("applications.export_proposals", is_manager)
 rules.add_perm("applications.open_in_personal_area", is_applicant)

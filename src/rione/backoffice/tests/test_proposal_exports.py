@@ -180,11 +180,11 @@ def test_a_second_request_for_the_same_data_reuses_the_file(
     city, world, client_for, django_capture_on_commit_callbacks
 ):
     client = client_for(world.manager)
-    evaluator = StaffRoleFactory(city=city, role=Role.EVALUATOR).user
+    colleague = StaffRoleFactory(city=city, role=Role.PROGRAMME_MANAGER).user
     with django_capture_on_commit_callbacks(execute=True):
         client.post(xlsx_url(world))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client_for(evaluator).post(xlsx_url(world))
+        response = client_for(colleague).post(xlsx_url(world))
 
     export = Export.objects.get()
     assert callbacks == []
@@ -268,10 +268,14 @@ def test_who_may_export(city, world, staff_export, client, client_for, other_man
         assert getattr(client_for(other_manager), method)(other_city_slug).status_code == 404, name
         assert getattr(client_for(other_manager), method)(url).status_code == 404, name
 
+    evaluator = client_for(StaffRoleFactory(city=city, role=Role.EVALUATOR).user)
+    for name, (method, url) in urls.items():
+        assert getattr(evaluator, method)(url).status_code == 403, name
     assert AuditEvent.objects.count() == events
     assert Export.objects.count() == 1
-    evaluator = StaffRoleFactory(city=city, role=Role.EVALUATOR).user
-    assert client_for(evaluator).get(download_url(staff_export)).status_code == 200
+    listing = reverse("backoffice:proposal_list", args=[city.slug, world.call.pk])
+    assert "Prepara XLSX" not in evaluator.get(listing).content.decode()
+    assert "Prepara XLSX" in client_for(world.manager).get(listing).content.decode()
 
 
 def test_an_export_of_another_city_is_404_even_by_token(

@@ -138,6 +138,7 @@ def proposal_list(request: AuthenticatedHttpRequest, city: City, pk: int) -> Htt
             "rows": [proposal_row(p) for p in page.object_list],
             "filter_form": form,
             "filtered": bool(request.GET.keys() - {"pagina"}),
+            "can_export": request.user.has_perm("applications.export_proposals", call),
             "export_filters": export_filters,
             "export_query": urlencode(export_filters),
             **call_tabs_context(request, call),
@@ -146,13 +147,13 @@ def proposal_list(request: AuthenticatedHttpRequest, city: City, pk: int) -> Htt
 
 
 # city_view is typed for HttpResponse; a StreamingHttpResponse is not one.
-@city_view()  # type: ignore[arg-type]
+@city_view("applications.export_proposals")  # type: ignore[arg-type]
 @require_GET
 def proposal_export_csv(
     request: AuthenticatedHttpRequest, city: City, pk: int
 ) -> StreamingHttpResponse:
     """The proposals of the list (same filters) as CSV, streamed row by row; audited."""
-    call = get_call(request, city, pk, "applications.list_proposals")
+    call = get_call(request, city, pk, "applications.export_proposals")
     filters = filter_form(call, request.GET).filters()
     record_csv_export(
         kind=ExportKind.PROPOSALS,
@@ -170,11 +171,11 @@ def proposal_export_csv(
     return response
 
 
-@city_view()
+@city_view("applications.export_proposals")
 @require_POST
 def proposal_export_xlsx(request: AuthenticatedHttpRequest, city: City, pk: int) -> HttpResponse:
     """Ask for the XLSX of the list (same filters), built in the background; audited."""
-    call = get_call(request, city, pk, "applications.list_proposals")
+    call = get_call(request, city, pk, "applications.export_proposals")
     filters = filter_form(call, request.POST).filters()
     params = {**exports.export_params(call, filters), "lang": get_language()}
     try:
