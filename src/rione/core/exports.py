@@ -32,6 +32,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files import File
 from django.db import models
+from django.http import FileResponse, Http404
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from openpyxl import Workbook
@@ -293,3 +294,20 @@ def build_export_file(export_id: int) -> Export | None:
         raise
     export.refresh_from_db()
     return export
+
+
+def download_response(export: Export, *, cache_control: str) -> FileResponse:
+    """The finished file of ``export`` as an attachment; 404 while it is not built, or when
+    its file is gone."""
+    if export.status != ExportStatus.DONE or not export.file:
+        raise Http404
+    try:
+        handle = export.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=export.file_name, content_type=XLSX_CONTENT_TYPE
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = cache_control
+    return response

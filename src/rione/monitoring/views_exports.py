@@ -9,29 +9,21 @@ a call the public may not see, for a staff export, or for another city's file.
 from uuid import UUID
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from rione.core.exports import XLSX_CONTENT_TYPE, dataset
-from rione.core.models import Export, ExportKind, ExportStatus
+from rione.core.exports import dataset, download_response
+from rione.core.models import Export, ExportKind
 from rione.core.services_exports import request_export
 from rione.monitoring.opendata import LICENCE
+from rione.monitoring.views_opendata import public_call
 from rione.portal import selectors as portal_selectors
 from rione.portal.views import city_crumbs
 from rione.programmes.models import Call
 from rione.territory.models import City
-
-
-def _public_call(city_slug: str, call_slug: str) -> Call:
-    city = portal_selectors.get_public_city(slug=city_slug)
-    call: Call = get_object_or_404(
-        portal_selectors.public_calls().filter(city=city).select_related("city"),
-        slug=call_slug,
-    )
-    return call
 
 
 def _public_export(city_slug: str, token: UUID) -> tuple[City, Export, Call]:
@@ -49,7 +41,7 @@ def _public_export(city_slug: str, token: UUID) -> tuple[City, Export, Call]:
 
 @require_GET
 def projects_xlsx(request: HttpRequest, city_slug: str, call_slug: str) -> HttpResponse:
-    call = _public_call(city_slug, call_slug)
+    call = public_call(city_slug, call_slug)
     export = request_export(
         kind=ExportKind.OPEN_DATA_PROJECTS,
         params={"call": call.pk, "lang": get_language()},
@@ -86,18 +78,7 @@ def export_file(request: HttpRequest, city_slug: str, token: UUID) -> HttpRespon
 @require_GET
 def export_file_download(request: HttpRequest, city_slug: str, token: UUID) -> FileResponse:
     _city, export, _call = _public_export(city_slug, token)
-    if export.status != ExportStatus.DONE or not export.file:
-        raise Http404
-    try:
-        handle = export.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=export.file_name, content_type=XLSX_CONTENT_TYPE
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+    return download_response(export, cache_control="public, max-age=300")
 
 
 PUBLIC_CALL = "<slug:city_slug>/bandi/<slug:call_slug>/dati"

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
@@ -40,7 +41,7 @@ class Echo:
         return value
 
 
-def _public_call(city_slug: str, call_slug: str) -> Call:
+def public_call(city_slug: str, call_slug: str) -> Call:
     city = portal_selectors.get_public_city(slug=city_slug)
     call: Call = get_object_or_404(
         portal_selectors.public_calls().filter(city=city).select_related("city"),
@@ -145,8 +146,8 @@ def _refused(error: BadFilter) -> HttpResponse:
 
 
 @require_GET
-def projects_csv(request: HttpRequest, city_slug: str, call_slug: str) -> HttpResponse:
-    call = _public_call(city_slug, call_slug)
+def projects_csv(request: HttpRequest, city_slug: str, call_slug: str) -> HttpResponseBase:
+    call = public_call(city_slug, call_slug)
     try:
         rows, name = _call_rows(request, call)
     except BadFilter as error:
@@ -155,8 +156,8 @@ def projects_csv(request: HttpRequest, city_slug: str, call_slug: str) -> HttpRe
 
 
 @require_GET
-def projects_json(request: HttpRequest, city_slug: str, call_slug: str) -> HttpResponse:
-    call = _public_call(city_slug, call_slug)
+def projects_json(request: HttpRequest, city_slug: str, call_slug: str) -> HttpResponseBase:
+    call = public_call(city_slug, call_slug)
     try:
         rows, _name = _call_rows(request, call)
     except BadFilter as error:

@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 
 from rione.applications.models import ProposalStatus
 from rione.core.errors import DomainError
-from rione.core.exports import XLSX_CONTENT_TYPE, dataset
+from rione.core.exports import dataset, download_response
 from rione.core.http import AuthenticatedHttpRequest
-from rione.core.models import Export, ExportKind, ExportStatus
+from rione.core.models import Export, ExportKind
 from rione.core.services_exports import record_export_download, request_export
 from rione.programmes.models import Call, Lot
 from rione.territory.models import City
@@ -104,18 +104,8 @@ def export_progress(request: AuthenticatedHttpRequest, city: City, token: UUID) 
 @city_view()  # type: ignore[arg-type]
 def export_download(request: AuthenticatedHttpRequest, city: City, token: UUID) -> FileResponse:
     export, _target = access_export(request, city, token)
-    if export.status != ExportStatus.DONE or not export.file:
-        raise Http404
-    try:
-        handle = export.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
+    response = download_response(export, cache_control="private, no-store")
     record_export_download(export=export, by=request.user)
-    response = FileResponse(
-        handle, as_attachment=True, filename=export.file_name, content_type=XLSX_CONTENT_TYPE
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -22,20 +22,11 @@ from django.urls import reverse
 from rione.applicants.models import GroupMember, InformalGroup, Organisation, Person
 from rione.applications.models import Partner
 from rione.core.models import StaffRole, User
+from rione.demo.tests.test_replay_iq import SELECTED_TARGETS as SEED_TARGETS
 from rione.programmes.models import Call
 
 pytestmark = pytest.mark.django_db
 
-SEED_TARGETS = {
-    "Giovani e studenti fra i 15 e i 35 anni": 29,
-    "Comunità locali": 13,
-    "Bambini e preadolescenti": 7,
-    "Migranti": 7,
-    "NEET": 7,
-    "Fasce fragili delle comunità": 6,
-    "Disoccupati": 6,
-    "Donne in condizioni di fragilità": 5,
-}
 PRIVATE = ("/gestione/", "/area-personale/", "/account/", "/admin/", "/api/applicant/", "/i18n/")
 PAGE_LIMIT = 1500
 
