@@ -49,6 +49,7 @@ from bench.load.server import Gunicorn  # noqa: E402
 
 TARGET_P99_SUBMIT_MS = 500
 TARGET_RATIO = 0.20
+TARGET_WORKER_RSS_MB = 150  # a gunicorn worker after the rush
 LATE = 5  # applicants kept aside to try after the deadline
 FULL = {
     "users": 200,
@@ -246,6 +247,17 @@ def cpu_of(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def rss_mb(pid: int) -> float | None:
+    """Resident memory of a process in MB (None when it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return None
+
+
 def backends(url: str) -> list[int]:
     """The PostgreSQL server processes serving the rush database (a local server)."""
     import psycopg
@@ -396,6 +408,7 @@ def rush(
         code = run_locust(server.url, plan_path, receipts, csv_prefix, args)
         load_end = datetime.now(UTC)
         cpu_after = cpu_seconds(server.worker_pids(), backends(url))
+        worker_rss = {pid: rss_mb(pid) for pid in server.worker_pids()}
         while datetime.now(UTC) <= deadline:
             time.sleep(0.5)
         probes, late_problems = late_probes(server.url, plan, late)
@@ -509,12 +522,19 @@ def rush(
                 "value": submit.p99 if submit else None,
                 "met": bool(submit and submit.p99 < TARGET_P99_SUBMIT_MS),
             },
+            "worker_rss_mb": {
+                "target": TARGET_WORKER_RSS_MB,
+                "value": max((v for v in worker_rss.values() if v is not None), default=None),
+                "met": all(v is not None and v < TARGET_WORKER_RSS_MB for v in worker_rss.values())
+                and bool(worker_rss),
+            },
             "ratio": {
                 "target": TARGET_RATIO,
                 "value": round(app_rate / best.per_second, 4) if best.per_second else None,
                 "met": bool(best.per_second and app_rate / best.per_second >= TARGET_RATIO),
             },
         },
+        "worker_rss_mb": worker_rss,
         "correct": not problems,
         "problems": problems,
         "wall_s": round(time.monotonic() - started, 1),
