@@ -365,9 +365,7 @@ class TestDistrictOfTheDashboard:
         response = client.get(csv_url(city, world.call), {"municipalita": district.pk})
         rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
         document = json.loads(
-            b"".join(
-                client.get(json_url(city, world.call), {"municipalita": district.pk})
-            ).decode()
+            b"".join(client.get(json_url(city, world.call), {"municipalita": district.pk})).decode()
         )
 
         assert response.streaming
