@@ -57,7 +57,8 @@ coordinates are strings (`"40.852167"`), times are ISO 8601 with the Europe/Rome
 The `state` of a call is its phase now, by the platform clock.
 
 **Errors** are `{"code": ..., "message": ...}` with the message in the request's
-language (Italian by default): 404 `not_found`, 422 `invalid_filter` or `invalid_request`.
+language (Italian by default): 404 `not_found`, 422 `invalid_filter` or `invalid_request`;
+422 `query_too_broad` when a page of open data would keep the database busy too long.
 
 ## Open data (`/api/opendata/`)
 

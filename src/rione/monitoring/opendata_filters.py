@@ -36,6 +36,7 @@ from django.db.models import Exists, Q, QuerySet
 
 from rione.applicants.models import ETS_FORMS
 from rione.applications.models import Receipt
+from rione.core.db import time_limited
 from rione.monitoring.opendata import (
     CHUNK_SIZE,
     ROW,
@@ -169,6 +170,11 @@ def filtered_receipts(filters: ProjectFilters, rankings: Rankings) -> QuerySet[R
     return rows
 
 
+# A public page of records may not keep the database busy longer than this: filters on
+# the receipts' content across the whole country read every selected project's document.
+QUERY_LIMIT_MS = 5000
+
+
 class ProjectPage:
     """The filtered records as a sliceable sequence, for limit/offset pagination.
 
@@ -184,7 +190,8 @@ class ProjectPage:
         return self
 
     def count(self) -> int:
-        return self.rows.count()
+        with time_limited(QUERY_LIMIT_MS):
+            return self.rows.count()
 
     def __len__(self) -> int:
         return self.count()
@@ -194,7 +201,8 @@ class ProjectPage:
         # rows only: the database never extracts fields of rows outside the page.
         keys = self.rows.values_list("pk", flat=True)[index]
         in_page = Receipt.objects.filter(pk__in=keys)
-        page = list(with_record_fields(in_page, self.rankings).values_list(*ROW))
+        with time_limited(QUERY_LIMIT_MS):
+            page = list(with_record_fields(in_page, self.rankings).values_list(*ROW))
         if not page:
             return []
         cities = {row[ROW.index("call__city_id")] for row in page}
