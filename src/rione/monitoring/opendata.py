@@ -254,19 +254,11 @@ def district_names(city_ids: Iterable[int] | QuerySet[Any]) -> Districts:
     return found
 
 
-# The published fields, read out of the receipt's JSON by the database.
+# The lists that filters match as JSON text (``opendata_filters``); a record itself is read
+# from the receipt's content, parsed once in Python (``Records.record``).
 JSON_FIELDS = {
-    "v_title": KT("doc__idea__title"),
-    "v_summary": KT("doc__idea__summary"),
-    "v_kind": KT("doc__applicant__kind"),
-    "v_name": KT("doc__applicant__name"),
-    "v_form": KT("doc__applicant__legal_form"),
-    "v_sector": KT("doc__idea__sector"),
     "v_neighbourhoods": KT("doc__idea__neighbourhoods"),
     "v_targets": KT("doc__targets"),
-    "v_cost": KT("doc__budget__total_cost"),
-    "v_requested": KT("doc__budget__requested_grant"),
-    "v_own": KT("doc__budget__own_contribution"),
 }
 ROW = (
     "proposal_id",
@@ -313,7 +305,7 @@ def selected_receipts(calls: QuerySet[Call], rankings: Rankings) -> QuerySet[Rec
 def with_record_fields(receipts: QuerySet[Receipt], rankings: Rankings) -> QuerySet[Receipt]:
     """``receipts`` annotated with what a record needs, ordered by call and proposal.
 
-    ``doc`` (the content as JSON), the ``v_*`` fields of ``JSON_FIELDS``, the first
+    ``doc`` (the content as JSON), the lists of ``JSON_FIELDS`` for filters, the first
     submission, and the chosen ranking that selects the proposal (``v_ranking``, one of
     ``rankings``) with the amount it awards. Only for receipts of selected proposals.
     """
