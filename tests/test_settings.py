@@ -102,7 +102,7 @@ def _setting(env, expression):
 
 def test_the_cache_is_shared_by_every_worker(production_env):
     backend = _setting(production_env, 'settings.CACHES["default"]["BACKEND"]')
-    assert backend == "django.core.cache.backends.db.DatabaseCache"
+    assert backend == "rione.core.cache.DatabaseCache"
 
     production_env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
     backend = _setting(production_env, 'settings.CACHES["default"]["BACKEND"]')

@@ -144,7 +144,7 @@ if os.environ.get("REDIS_URL"):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "rione.core.cache.DatabaseCache",
             "LOCATION": "rione_cache",
         }
     }
