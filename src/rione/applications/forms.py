@@ -5,8 +5,9 @@ the step list and on the summary, and blocks only the submission.
 """
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -235,11 +236,18 @@ class BudgetLineForm(forms.Form):
     quantity = AmountField(label=_("quantità"), required=False)
     unit_cost = AmountField(label=_("costo unitario (€)"), required=False)
 
-    def __init__(self, *args: Any, city_id: int, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        city_id: int,
+        categories: Sequence[CostCategory] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cost_category"].queryset = CostCategory.objects.filter(  # type: ignore[attr-defined]
-            city_id=city_id, is_active=True
-        )
+        field = cast(forms.ModelChoiceField, self.fields["cost_category"])  # type: ignore[type-arg]
+        field.queryset = CostCategory.objects.filter(city_id=city_id, is_active=True)
+        if categories is not None:  # read once for the whole formset, not once per line
+            field.choices = [("", field.empty_label), *((c.pk, str(c)) for c in categories)]
         for name, field in self.fields.items():
             if name != "DELETE":
                 field.widget.attrs["class"] = (
@@ -268,6 +276,14 @@ class BudgetLineForm(forms.Form):
 
 
 class BaseBudgetLineFormSet(forms.BaseFormSet[BudgetLineForm]):
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        if not hasattr(self, "_categories"):
+            self._categories = list(
+                CostCategory.objects.filter(city_id=kwargs["city_id"], is_active=True)
+            )
+        return {**kwargs, "categories": self._categories}
+
     def lines(self) -> list[LineInput]:
         return [line for form in self.forms if (line := form.line()) is not None]
 

@@ -56,6 +56,11 @@ def proposal_for_review() -> QuerySet[Proposal]:
     )
 
 
+def proposal_for_action() -> QuerySet[Proposal]:
+    """Proposals with what the personal area's permission and a redirect read."""
+    return Proposal.objects.select_related("call__city", "organisation", "group", "lot")
+
+
 def get_proposal(*, pk: int) -> Proposal:
     return proposal_for_review().get(pk=pk)
 

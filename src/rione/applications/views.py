@@ -78,12 +78,14 @@ def proposal_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
     def wrapper(
         request: AuthenticatedHttpRequest, pk: int, *args: Any, **kwargs: Any
     ) -> HttpResponseBase:
-        proposal = access(
-            request.user,
-            selectors.proposal_for_review(),
-            perm="applications.open_in_personal_area",
-            pk=pk,
+        # A POST is carried out by a service that reads the proposal again under lock: here it
+        # needs only the permission's and the redirect's columns (a refused one re-reads it all).
+        queryset = (
+            selectors.proposal_for_review()
+            if request.method in {"GET", "HEAD"}
+            else selectors.proposal_for_action()
         )
+        proposal = access(request.user, queryset, perm="applications.open_in_personal_area", pk=pk)
         return view(request, proposal, *args, **kwargs)
 
     return wrapper
@@ -149,6 +151,8 @@ def _saved(request: AuthenticatedHttpRequest, proposal: Proposal, step: str) -> 
 def _render_step(
     request: AuthenticatedHttpRequest, proposal: Proposal, step: str, extra: dict[str, Any]
 ) -> HttpResponse:
+    if request.method not in {"GET", "HEAD"}:  # a refused POST: show the whole proposal
+        proposal = selectors.get_proposal(pk=proposal.pk)
     context = step_context(request, proposal, step)
     context.update(extra)
     return render(request, f"applications/step_{step}.html", context)
