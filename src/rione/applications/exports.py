@@ -1,9 +1,10 @@
 """A call's submitted proposals as rows for staff exports (streamed CSV, background XLSX).
 
 Each proposal is read from its latest submitted version, like the back-office list: the
-receipt that is not a withdrawal and has no newer one. One streamed query
-(``.iterator(chunk_size=CHUNK_SIZE)``) whatever the number of proposals; the labels of
-codes (statuses, legal forms, admissibility outcomes) are constants.
+receipt that is not a withdrawal and has no newer one. The versions come by submission time
+(the receipt's ``issued_at``, which is the proposal's ``submitted_at``), ``CHUNK_SIZE`` at a
+time, each chunk a short query that starts where the last one ended (see ``_versions``); the
+labels of codes (statuses, legal forms, admissibility outcomes) are constants.
 
 The receipt's canonical content is parsed here, once per row, rather than picked apart by
 the database: PostgreSQL would cast the text to jsonb again for every field taken out of
@@ -15,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from rione.applicants.models import LegalForm
@@ -67,37 +68,72 @@ def _names(value: Any) -> str:
     return LIST_SEPARATOR.join(str(v) for v in value) if isinstance(value, list) else ""
 
 
+VERSION = ("protocol_number", "issued_at", "proposal__status", "proposal__admissibility__outcome")
+
+
+def _latest(proposals: QuerySet[Proposal], *, bound: int | None = None) -> QuerySet[Receipt]:
+    """The latest submitted version of each of ``proposals``, by submission time.
+
+    A version is a receipt that is not a withdrawal and has no newer one; with ``bound``,
+    only receipts up to that id count.
+    """
+    receipts = Receipt.objects.exclude(kind=ReceiptKind.WITHDRAWAL)
+    if bound is not None:
+        receipts = receipts.filter(pk__lte=bound)
+    newer = receipts.filter(
+        proposal=OuterRef("proposal"), protocol_number__gt=OuterRef("protocol_number")
+    )
+    return (
+        receipts.filter(proposal__in=proposals.values("pk"))
+        .filter(~Exists(newer))
+        .order_by("issued_at", "proposal_id")
+    )
+
+
+def _versions(proposals: QuerySet[Proposal], *, chunk_size: int) -> Iterator[tuple[Any, ...]]:
+    """``VERSION`` fields and content of each of ``_latest(proposals)``, a query per chunk.
+
+    Each query starts after the last row of the one before (by ``issued_at``, then proposal):
+    the index ``receipt_issued_at_idx`` has the rows in that order, so a query reads its
+    chunk and stops, with nothing to sort first. One cursor over every row would not stream:
+    outside a transaction Django declares it ``WITH HOLD``, and PostgreSQL computes and
+    stores every row before it sends the first one.
+
+    A receipt's time and number never change, and only the receipts that existed when the
+    first chunk was read count (``bound``, the highest receipt id then): a proposal submitted
+    again meanwhile comes once, with the version it had then, not a second time at the end.
+    """
+    fields = [*VERSION, "content", "proposal_id"]
+    highest = Receipt.objects.order_by("-pk").values("pk")[:1]
+    first = _latest(proposals).annotate(bound=Subquery(highest))
+    rows = list(first.values_list(*fields, "bound")[:chunk_size])
+    bound = rows[0][-1] if rows else 0
+    while rows:
+        yield from (row[:5] for row in rows)
+        if len(rows) < chunk_size:
+            return
+        issued_at, proposal_id = rows[-1][1], rows[-1][5]
+        rest = _latest(proposals, bound=bound).filter(
+            Q(issued_at__gt=issued_at) | Q(proposal_id__gt=proposal_id), issued_at__gte=issued_at
+        )
+        rows = list(rest.values_list(*fields)[:chunk_size])
+
+
 def proposal_rows(
     proposals: QuerySet[Proposal], *, chunk_size: int = CHUNK_SIZE
 ) -> Iterator[list[Value]]:
     """One row (in ``columns()`` order) per proposal of ``proposals``, by submission time.
 
     ``proposals`` is any queryset of proposals (one call's filtered list, or all of them);
-    drafts have no submitted version and give no row. One query, streamed.
+    drafts have no submitted version and give no row. A query per ``chunk_size`` rows.
     """
     from rione.evaluation.models import AdmissibilityOutcome
 
-    newer = Receipt.objects.filter(
-        proposal=OuterRef("proposal"), protocol_number__gt=OuterRef("protocol_number")
-    ).exclude(kind=ReceiptKind.WITHDRAWAL)
-    rows = (
-        Receipt.objects.filter(proposal__in=proposals.values("pk"))
-        .exclude(kind=ReceiptKind.WITHDRAWAL)
-        .filter(~Exists(newer))
-        .order_by("proposal__submitted_at", "proposal_id")
-        .values_list(
-            "protocol_number",
-            "issued_at",
-            "proposal__status",
-            "proposal__admissibility__outcome",
-            "content",
-        )
-    )
     statuses = dict(ProposalStatus.choices)
     outcomes = dict(AdmissibilityOutcome.choices)
     forms = dict(LegalForm.choices)
     group, yes, no = _("Gruppo informale"), _("sì"), _("no")
-    for number, issued_at, status, outcome, text in rows.iterator(chunk_size=chunk_size):
+    for number, issued_at, status, outcome, text in _versions(proposals, chunk_size=chunk_size):
         content = json.loads(text)
         applicant = content.get("applicant") or {}
         idea = content.get("idea") or {}

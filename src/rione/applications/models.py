@@ -383,6 +383,10 @@ class Receipt(models.Model):
             ),
             models.CheckConstraint(condition=Q(protocol_number__gt=0), name="protocol_positive"),
         ]
+        indexes = [
+            # The staff export reads the versions in this order, a chunk at a time.
+            models.Index(fields=["issued_at", "proposal"], name="receipt_issued_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} n. {self.protocol_number}"
