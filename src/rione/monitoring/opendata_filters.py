@@ -28,7 +28,7 @@ A page is four queries: the chosen rankings of the scope, the count, the rows of
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,13 +106,29 @@ def _by_name(pairs: Any) -> dict[str, list[int]]:
     return found
 
 
-def _any_of(names: dict[str, list[int]], lookup: str, value: Any) -> Q | None:
+def _any_of(names: dict[str, list[int]], lookup: str, value: Callable[[str], str]) -> Q | None:
     """OR of (call in one of the cities AND ``lookup`` = value(name)); None when no name."""
     match: Q | None = None
     for name, city_ids in names.items():
         term = Q(call__city_id__in=city_ids, **{lookup: value(name)})
         match = term if match is None else match | term
     return match
+
+
+def _target(name: str) -> str:
+    return _quoted(name) + "}"
+
+
+# Each term filter: its field in ProjectFilters, the model of the terms, the lookup that
+# resolves the slug into names, the lookup a record's content matches a name by, and the
+# name as that lookup wants it.
+TermFilter = tuple[str, type[Neighbourhood | Sector | TargetGroup], str, str, Callable[[str], str]]
+TERM_FILTERS: tuple[TermFilter, ...] = (
+    ("district", Neighbourhood, "district__slug", "v_neighbourhoods__contains", _quoted),
+    ("neighbourhood", Neighbourhood, "slug", "v_neighbourhoods__contains", _quoted),
+    ("sector", Sector, "slug", "doc__idea__sector", str),
+    ("target_group", TargetGroup, "slug", "v_targets__contains", _target),
+)
 
 
 def filtered_receipts(filters: ProjectFilters, rankings: Rankings) -> QuerySet[Receipt]:
@@ -126,38 +142,11 @@ def filtered_receipts(filters: ProjectFilters, rankings: Rankings) -> QuerySet[R
     if filters.city is not None:
         cities = cities.filter(slug=filters.city)
     terms: list[Q | None] = []
-    if filters.district is not None:
-        in_district = Neighbourhood.objects.filter(district__slug=filters.district, city__in=cities)
-        terms.append(
-            _any_of(
-                _by_name(in_district.values_list("name", "city_id")),
-                "v_neighbourhoods__contains",
-                _quoted,
-            )
-        )
-    if filters.neighbourhood is not None:
-        named = Neighbourhood.objects.filter(slug=filters.neighbourhood, city__in=cities)
-        terms.append(
-            _any_of(
-                _by_name(named.values_list("name", "city_id")),
-                "v_neighbourhoods__contains",
-                _quoted,
-            )
-        )
-    if filters.sector is not None:
-        sectors = Sector.objects.filter(slug=filters.sector, city__in=cities)
-        terms.append(
-            _any_of(_by_name(sectors.values_list("name", "city_id")), "doc__idea__sector", str)
-        )
-    if filters.target_group is not None:
-        groups = TargetGroup.objects.filter(slug=filters.target_group, city__in=cities)
-        terms.append(
-            _any_of(
-                _by_name(groups.values_list("name", "city_id")),
-                "v_targets__contains",
-                lambda name: _quoted(name) + "}",
-            )
-        )
+    for name, model, slug_lookup, lookup, value in TERM_FILTERS:
+        slug = getattr(filters, name)
+        if slug is not None:
+            found = model.objects.filter(city__in=cities, **{slug_lookup: slug})
+            terms.append(_any_of(_by_name(found.values_list("name", "city_id")), lookup, value))
     for match in terms:
         if match is None:
             return rows.none()

@@ -7,8 +7,8 @@ content, never the working copy); "submitted" are the proposals with a standing 
 the latest published ranking of their call (final if there is one, else provisional);
 "funded" needs grants, which rione does not record yet.
 
-``indicators`` reads: the drafts (one aggregate), one small row per submitted proposal
-(a handful of fields taken out of the receipt's JSON by the database), the published
+``indicators`` reads: the drafts (one aggregate), one row per submitted proposal (its
+receipt's content, parsed once in Python for the handful of fields it needs), the published
 rankings and their selected entries, and the city's districts, neighbourhoods, sectors and
 target groups. Eight queries at most, whatever the number of proposals; the distributions
 are counted in Python from those rows, in Decimal for money.
@@ -21,9 +21,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import CharField, Count, Exists, JSONField, OuterRef, Q, Value
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from rione.applicants.models import ETS_FORMS
@@ -99,77 +98,79 @@ def _list(value: Any) -> list[Any]:
 
 
 def _text(value: Any) -> str | None:
-    return None if value in (None, "", "null") else str(value)
+    """Text as the database read it: JSON null, "" and "null" are None, true is "true"."""
+    if value in (None, "", "null"):
+        return None
+    return json.dumps(value) if isinstance(value, bool) else str(value)
 
 
 def _kind(applicant_kind: Any, legal_form: Any, network: Any) -> str:
     if applicant_kind == "informal_group":
         return "informal_group"
     in_network = network in (True, 1, "1", "true")
-    family = "ets" if legal_form in ETS_FORMS else "other"
+    family = "ets" if _text(legal_form) in ETS_FORMS else "other"
     return f"{family}_network" if in_network else family
 
 
+def _part(doc: dict[str, Any], key: str) -> dict[str, Any]:
+    value = doc.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _lot(call_id: int, lot: dict[str, Any]) -> tuple[int, int, str] | None:
+    number: Any = lot.get("number")  # an int, or its text
+    return None if _text(number) is None else (call_id, int(number), _text(lot.get("title")) or "")
+
+
+def _record(pk: int, call_id: int, status: str, outcome: str, content: Any) -> Record:
+    """A record from the receipt's ``content``, parsed once (amounts as Decimal, not float)."""
+    parsed = json.loads(content, parse_float=Decimal) if isinstance(content, str) else None
+    doc = parsed if isinstance(parsed, dict) else {}
+    applicant, lot, idea, budget = (_part(doc, k) for k in ("applicant", "lot", "idea", "budget"))
+    return Record(
+        proposal_id=pk,
+        call_id=call_id,
+        status=status,
+        outcome=outcome,
+        kind=_kind(applicant.get("kind"), applicant.get("legal_form"), applicant.get("network")),
+        lot=_lot(call_id, lot),
+        sector=_text(idea.get("sector")),
+        neighbourhoods=tuple(str(n) for n in _list(idea.get("neighbourhoods"))),
+        targets=tuple(
+            str(t.get("target_group"))
+            for t in _list(doc.get("targets"))
+            if isinstance(t, dict) and t.get("target_group")
+        ),
+        total_cost=_decimal(budget.get("total_cost")),
+        requested=_decimal(budget.get("requested_grant")),
+        own_contribution=_decimal(budget.get("own_contribution")),
+    )
+
+
 def _records(call_ids: list[int]) -> list[Record]:
-    """One row per ever-submitted proposal of the calls, from its latest submitted version."""
+    """One row per ever-submitted proposal of the calls, from its latest submitted version.
+
+    The content is read as text and parsed once in Python: the database would parse it
+    once for every field taken out of it.
+    """
     newer = Receipt.objects.filter(
         proposal=OuterRef("proposal"), protocol_number__gt=OuterRef("protocol_number")
     ).exclude(kind=ReceiptKind.WITHDRAWAL)
-    fields = {
-        "v_kind": KT("doc__applicant__kind"),
-        "v_form": KT("doc__applicant__legal_form"),
-        "v_network": KT("doc__applicant__network"),
-        "v_lot_number": KT("doc__lot__number"),
-        "v_lot_title": KT("doc__lot__title"),
-        "v_sector": KT("doc__idea__sector"),
-        "v_neighbourhoods": KT("doc__idea__neighbourhoods"),
-        "v_targets": KT("doc__targets"),
-        "v_cost": KT("doc__budget__total_cost"),
-        "v_requested": KT("doc__budget__requested_grant"),
-        "v_own": KT("doc__budget__own_contribution"),
-    }
     rows = (
         Receipt.objects.filter(call_id__in=call_ids)
         .exclude(kind=ReceiptKind.WITHDRAWAL)
         .filter(~Exists(newer))
         .annotate(
-            doc=Cast("content", JSONField()),
             v_outcome=Coalesce(
                 "proposal__admissibility__outcome",
                 Value(AdmissibilityOutcome.PENDING.value),
                 output_field=CharField(),
             ),
         )
-        .annotate(**fields)
         .order_by("proposal_id")
-        .values_list("proposal_id", "call_id", "proposal__status", "v_outcome", *fields)
+        .values_list("proposal_id", "call_id", "proposal__status", "v_outcome", "content")
     )
-    records = []
-    for pk, call_id, status, outcome, kind, form, network, lot_number, lot_title, *rest in rows:
-        sector, neighbourhoods, targets, cost, requested, own = rest
-        records.append(
-            Record(
-                proposal_id=pk,
-                call_id=call_id,
-                status=status,
-                outcome=outcome,
-                kind=_kind(kind, form, network),
-                lot=None
-                if _text(lot_number) is None
-                else (call_id, int(lot_number), _text(lot_title) or ""),
-                sector=_text(sector),
-                neighbourhoods=tuple(str(n) for n in _list(neighbourhoods)),
-                targets=tuple(
-                    str(t.get("target_group"))
-                    for t in _list(targets)
-                    if isinstance(t, dict) and t.get("target_group")
-                ),
-                total_cost=_decimal(cost),
-                requested=_decimal(requested),
-                own_contribution=_decimal(own),
-            )
-        )
-    return records
+    return [_record(*row) for row in rows]
 
 
 def _selection(

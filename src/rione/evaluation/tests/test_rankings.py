@@ -400,12 +400,14 @@ class TestPublicOutputs:
         xlsx_text = "".join(book.read(name).decode("utf-8", "ignore") for name in book.namelist())
         drawn: list[str] = []
 
-        class Spy(exports.Document):
+        from rione.core import pdf as core_pdf
+
+        class Spy(core_pdf.Document):
             def simple_table(self, headings, rows, **kwargs):
                 drawn.extend(str(c) for row in rows for c in row)
                 return super().simple_table(headings, rows, **kwargs)
 
-        monkeypatch.setattr(exports, "Document", Spy)
+        monkeypatch.setattr(core_pdf, "Document", Spy)  # imported when a PDF is made
         pdf = exports.pdf_bytes(ranking, exports.rows_of(ranking))
 
         assert "Gruppo informale" in page and "Gruppo informale" in csv_text
@@ -462,8 +464,10 @@ class TestAfterTheFinalRanking:
         assert proposal.admissibility.outcome == before
 
     def test_a_sole_trader_is_published_without_the_owners_name(self):
-        entry = (1, 2, 1, 7, "Bici per tutti", "organisation", "Ciclofficina di Rossi Mario")
-        entry += ("company", "Mario Rossi", False, Decimal("80"), EntryStatus.SELECTED)
+        applicant = {"kind": "organisation", "name": "Ciclofficina di Rossi Mario"}
+        applicant |= {"legal_form": "company", "legal_representative": "Mario Rossi"}
+        content = json.dumps({"idea": {"title": "Bici per tutti"}, "applicant": applicant})
+        entry = (1, 2, 1, 7, content, Decimal("80"), EntryStatus.SELECTED)
         entry += ("selected", "", Decimal("1000"))
 
         (row,) = exports.rows_from([entry])
