@@ -13,7 +13,7 @@ in /proc/self/status) is its own:
   first data row, the total, and the growth of resident memory;
 - ``csv-traced``: the same under ``tracemalloc`` (peak of the Python heap; slower);
 - ``view``: the streamed CSV view of the biggest call through Django's test Client;
-- ``xlsx``: the same rows as ``csv`` through ``rione.core.exports.write_xlsx`` (openpyxl's
+- ``xlsx``: the same rows as ``csv`` through ``rione.core.xlsx.write_xlsx`` (openpyxl's
   write-only workbook) into a temporary file, as the background task builds it (resident
   memory only: ``tracemalloc`` would slow openpyxl several times).
 
@@ -208,7 +208,7 @@ def measure_view() -> dict[str, Any]:
 
 def measure_xlsx(limit: int | None) -> dict[str, Any]:
     """Write the rows into an XLSX file (write-only workbook) as the background task does."""
-    from rione.core.exports import write_xlsx
+    from rione.core.xlsx import write_xlsx
 
     before = proc_status()
     reset_peak()

@@ -244,10 +244,10 @@ class BudgetLineForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["cost_category"])  # type: ignore[type-arg]
-        field.queryset = CostCategory.objects.filter(city_id=city_id, is_active=True)
+        category = cast(forms.ModelChoiceField, self.fields["cost_category"])
+        category.queryset = CostCategory.objects.filter(city_id=city_id, is_active=True)
         if categories is not None:  # read once for the whole formset, not once per line
-            field.choices = [("", field.empty_label), *((c.pk, str(c)) for c in categories)]
+            category.choices = [("", category.empty_label), *((c.pk, str(c)) for c in categories)]
         for name, field in self.fields.items():
             if name != "DELETE":
                 field.widget.attrs["class"] = (

@@ -5,9 +5,11 @@ from the proposal as it is now, so they show exactly what the hash covers. Label
 rendered in the language active when the function is called.
 """
 
+from __future__ import annotations
+
 import json
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import TextChoices
@@ -21,7 +23,9 @@ from rione.applications.models import Partner, Receipt, ReceiptKind
 from rione.applications.services.canonical import PROPOSAL_SCHEMA
 from rione.core.clock import ROME
 from rione.core.money import format_eur
-from rione.core.pdf import Document
+
+if TYPE_CHECKING:
+    from rione.core.pdf import Document
 
 HASH_SIZE = 8.0
 
@@ -148,6 +152,8 @@ def _document(receipt: Receipt, *, title: str) -> Document:
         "version": receipt.version,
         "sha": receipt.sha256,
     }
+    from rione.core.pdf import Document  # fpdf and its fonts: loaded when a PDF is made
+
     return Document(
         title=title, city=_city_name(receipt), footer_note=note, created_at=receipt.issued_at
     )

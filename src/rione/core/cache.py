@@ -29,10 +29,10 @@ class DatabaseCache(DjangoDatabaseCache):
         self, mode: str, key: str, value: Any, timeout: float | None = DEFAULT_TIMEOUT
     ) -> bool:
         if mode == "touch":
-            return bool(super()._base_set(mode, key, value, timeout))
+            return bool(super()._base_set(mode, key, value, timeout))  # type: ignore[misc]
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
-        table = connection.ops.quote_name(self._table)
+        table = connection.ops.quote_name(self._table)  # type: ignore[attr-defined]
         now = tz_now().replace(microsecond=0)
         backend_timeout = self.get_backend_timeout(timeout)
         expires = (
@@ -47,7 +47,7 @@ class DatabaseCache(DjangoDatabaseCache):
             if random.randrange(CULL_EVERY) == 0:
                 cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 (quoted setting)
                 if (count := cursor.fetchone()[0]) > self._max_entries:
-                    self._cull(db, cursor, now, count)
+                    self._cull(db, cursor, now, count)  # type: ignore[attr-defined]
             cursor.execute(
                 f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, %s, %s) "  # noqa: S608 (quoted setting)
                 "ON CONFLICT (cache_key) DO UPDATE "

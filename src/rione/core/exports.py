@@ -20,10 +20,9 @@ with a plain UPDATE, outside any long transaction, so other requests see the pro
 import csv
 import hashlib
 import logging
-import re
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -35,9 +34,6 @@ from django.db import models
 from django.http import FileResponse, Http404
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from rione.core import clock
 from rione.core.clock import ROME
@@ -49,12 +45,7 @@ logger = logging.getLogger(__name__)
 Value = str | Decimal | datetime | date | int | None
 
 PROGRESS_EVERY = 1000
-AMOUNT_FORMAT = "#,##0.00"
-DATETIME_FORMAT = "dd/mm/yyyy hh:mm:ss"
-DATE_FORMAT = "dd/mm/yyyy"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Characters XML 1.0 (and so XLSX) cannot hold; openpyxl refuses them.
-_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
 # A spreadsheet would run a CSV cell starting with these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -146,30 +137,6 @@ def csv_text(value: Value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def xlsx_cell(sheet: WriteOnlyWorksheet, value: Value) -> Any:
-    """A cell for a write-only sheet: numbers as numbers, times as dates, text never a formula."""
-    if isinstance(value, Decimal):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = AMOUNT_FORMAT
-        return cell
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, rome_naive(value))
-        cell.number_format = DATETIME_FORMAT
-        return cell
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    if value is None or isinstance(value, int):
-        return value
-    text = _ILLEGAL.sub("", str(value))
-    if text.startswith("="):
-        cell = WriteOnlyCell(sheet, text)
-        cell.data_type = "s"
-        return cell
-    return text
-
-
 class Echo:
     """A file-like object that hands back what is written, for ``csv.writer``."""
 
@@ -183,47 +150,6 @@ def csv_lines(columns: Sequence[str], rows: Iterable[Sequence[Value]]) -> Iterat
     yield writer.writerow(columns)
     for row in rows:
         yield writer.writerow([csv_text(value) for value in row])
-
-
-def write_xlsx(
-    out: IO[bytes],
-    *,
-    columns: Sequence[str],
-    rows: Iterable[Sequence[Value]],
-    sheet_title: str = "dati",
-    on_progress: Callable[[int], None] | None = None,
-    every: int | None = None,
-) -> int:
-    """Write a one-sheet XLSX into ``out`` in constant memory; return the number of rows.
-
-    ``on_progress(n)`` is called after every ``every`` rows (default ``PROGRESS_EVERY``).
-    """
-    step = every or PROGRESS_EVERY
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    sheet.freeze_panes = "A2"
-    sheet.append([_ILLEGAL.sub("", str(c)) for c in columns])
-    done = 0
-    try:
-        for row in rows:
-            sheet.append([xlsx_cell(sheet, value) for value in row])
-            done += 1
-            if on_progress is not None and done % step == 0:
-                on_progress(done)
-    except BaseException:
-        _discard(sheet)
-        raise
-    workbook.save(out)
-    return done
-
-
-def _discard(sheet: WriteOnlyWorksheet) -> None:
-    """Close a half-written sheet and remove its temporary file, which openpyxl keeps."""
-    try:
-        sheet.close()
-        sheet._writer.cleanup()
-    except (OSError, ValueError, AttributeError):  # the cleanup must not hide the first error
-        logger.warning("Could not remove the temporary file of a failed XLSX", exc_info=True)
 
 
 def _sha256_and_size(handle: IO[bytes]) -> tuple[str, int]:
@@ -261,6 +187,8 @@ def build_export_file(export_id: int) -> Export | None:
         same.update(rows_total=source.count(city, params))
         file_name = f"{source.file_stem(city, params)}.xlsx"
         language = params.get("lang") or settings.LANGUAGE_CODE
+        from rione.core.xlsx import write_xlsx  # openpyxl only in the process that builds
+
         with translation.override(language), tempfile.TemporaryFile(suffix=".xlsx") as handle:
             rows = write_xlsx(
                 handle,
@@ -268,6 +196,7 @@ def build_export_file(export_id: int) -> Export | None:
                 rows=source.rows(city, params),
                 sheet_title=source.sheet_title(params),
                 on_progress=progress,
+                every=PROGRESS_EVERY,
             )
             sha256, size = _sha256_and_size(handle)
             stored = export.file.storage.save(export_path(export, file_name), File(handle))

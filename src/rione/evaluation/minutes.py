@@ -12,12 +12,14 @@ reasons given for a conflict of interest and the texts of appeal decisions stay 
 may name people.
 """
 
+from __future__ import annotations
+
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models.fields.json import KT
 from django.utils import timezone
@@ -28,7 +30,6 @@ from rione.applications import selectors as application_selectors
 from rione.applications.models import STANDING
 from rione.core import clock
 from rione.core.audit import canonical_json, jsonable
-from rione.core.pdf import Document
 from rione.evaluation import scoring, selectors
 from rione.evaluation.models import (
     AdmissibilityOutcome,
@@ -45,6 +46,9 @@ from rione.evaluation.models import (
     RankingKind,
     ScoringMethod,
 )
+
+if TYPE_CHECKING:
+    from rione.core.pdf import Document
 
 SCHEMA = "rione.minutes/1"
 HASH_SIZE = 8.0
@@ -276,6 +280,8 @@ def minutes_pdf(*, commission: Commission, at: datetime | None = None) -> tuple[
         "commission": data["commission"]["name"],
         "call": data["call"]["title"],
     }
+    from rione.core.pdf import Document  # fpdf and its fonts: loaded when a PDF is made
+
     pdf = Document(
         title=title,
         city=data["city"],

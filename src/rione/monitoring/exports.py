@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rione.core.clock import ROME
-from rione.core.pdf import Document
 from rione.monitoring.figures import THRESHOLD, Amount, Count
 from rione.monitoring.selectors import Indicators
 
@@ -51,6 +50,8 @@ def pdf_bytes(
 ) -> bytes:
     """The indicators as an A4 PDF; ``scope`` lists (label, value) of the filters applied."""
     when = timezone.localtime(at, ROME)
+    from rione.core.pdf import Document  # fpdf and its fonts: loaded when a PDF is made
+
     document = Document(
         title=title,
         city=city,

@@ -21,11 +21,11 @@ from rione.core.exports import (
     build_export_file,
     csv_lines,
     csv_text,
-    write_xlsx,
 )
 from rione.core.models import Export, ExportKind, ExportStatus
 from rione.core.services_exports import request_export
 from rione.core.tests.factories import UserFactory
+from rione.core.xlsx import write_xlsx
 from rione.territory.models import City
 
 pytestmark = pytest.mark.django_db
