@@ -375,3 +375,61 @@ def test_login_limit_counts_clients_behind_a_trusted_proxy(plan, settings, trust
         )
     assert statuses[:30] == [302] * 30
     assert (statuses[30] == 429) is refused
+
+
+# Capacity: submissions back to back through a live server
+
+
+CLIENTS = 2 if POSTGRES else 1  # the test server shares one SQLite connection between threads
+
+
+@pytest.fixture
+def live_plan(transactional_db, live_server, settings):
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    return seed.populate(5, minutes=30)
+
+
+def test_capacity_submits_every_ready_proposal_and_the_outcome_verifies(live_plan, live_server):
+    from bench.load import capacity
+    from bench.rush import CAPACITY_CALL, ready_to_submit
+
+    ready = seed.second_call(live_plan, 4, slug=CAPACITY_CALL)
+    ready_to_submit(live_plan, ready)
+    call = Call.objects.get(slug=CAPACITY_CALL).pk
+
+    sessions = capacity.log_in_all(live_server.url, live_plan, ready, clients=CLIENTS)
+    result = capacity.measure(live_server.url, sessions, clients=CLIENTS)
+
+    assert result.accepted == {a.proposal for a in ready}
+    assert result.failures == []
+    assert sorted(
+        Receipt.objects.filter(call_id=call).values_list("protocol_number", flat=True)
+    ) == [
+        1,
+        2,
+        3,
+        4,
+    ]
+    assert capacity.verify(result, call, expected=4) == []
+    figures = result.as_dict()
+    assert figures["submissions"] == 4 and figures["p50_ms"] <= figures["p99_ms"]
+    assert figures["per_second"] > 0
+
+
+def test_capacity_names_a_submission_that_was_not_accepted(live_plan, live_server):
+    from bench.load import capacity
+    from bench.rush import CAPACITY_CALL, ready_to_submit
+
+    drafts = seed.second_call(live_plan, 3, slug=CAPACITY_CALL)
+    ready_to_submit(live_plan, drafts[:2])  # the third has no budget: it cannot be submitted
+    call = Call.objects.get(slug=CAPACITY_CALL).pk
+
+    sessions = capacity.log_in_all(live_server.url, live_plan, drafts, clients=CLIENTS)
+    result = capacity.measure(live_server.url, sessions, clients=CLIENTS)
+    problems = capacity.verify(result, call, expected=3)
+
+    assert result.accepted == {drafts[0].proposal, drafts[1].proposal}
+    assert any(f"proposal {drafts[2].proposal}: 200" in p for p in problems), problems
+    assert any("2 of 3 submissions accepted" in p for p in problems), problems
+    assert not Receipt.objects.filter(proposal_id=drafts[2].proposal).exists()
