@@ -407,6 +407,21 @@ def build_pages(objects: Objects) -> list[Page]:
             "api /programmes", "/api/programmes", f"/api/programmes?city={objects.small_city.slug}"
         ),
         Page("api /cities", "/api/cities", "/api/cities?limit=1"),
+        Page(
+            "api /opendata/projects",
+            "/api/opendata/projects",
+            f"/api/opendata/projects?city={objects.small_city.slug}",
+        ),
+        Page(
+            "api /opendata/projects?city=",
+            f"/api/opendata/projects?city={objects.big_city.slug}",
+            f"/api/opendata/projects?city={objects.small_city.slug}",
+        ),
+        Page(
+            "api /opendata/projects?city=&applicant_type=",
+            f"/api/opendata/projects?city={objects.big_city.slug}&applicant_type=informal_group",
+            f"/api/opendata/projects?city={objects.small_city.slug}&applicant_type=informal_group",
+        ),
         Page("api /sites", "/api/sites", f"/api/sites?city={objects.small_city.slug}"),
         Page(
             "api /applicant/proposals",

@@ -106,29 +106,14 @@ def late_probes(
     base: str, plan: seed.Plan, late: list[seed.Applicant]
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """Each late applicant logs in and tries to save and to submit: both must be refused."""
-    import requests
     from bench.load.seed import CLOSED, CSRF, EXPECTED, REVISION
 
     outcomes, problems = [], []
     for n, applicant in enumerate(late):
-        s = requests.Session()
-        s.headers["X-Forwarded-For"] = f"10.255.255.{n + 1}"
-        page = s.get(base + "/account/login/", timeout=30)
-        token = CSRF.search(page.text)
-        answer = s.post(
-            base + "/account/login/",
-            data={
-                "csrfmiddlewaretoken": token.group(1) if token else "",
-                "login": applicant.email,
-                "password": plan.password,
-            },
-            allow_redirects=False,
-            timeout=30,
-        )
-        if answer.status_code != 302:
-            problems.append(
-                f"late applicant {applicant.email} could not log in ({answer.status_code})"
-            )
+        try:
+            s = capacity.log_in(base, applicant, plan.password, f"10.255.255.{n + 1}")
+        except RuntimeError as refused:
+            problems.append(f"late applicant: {refused}")
             continue
         summary = f"{base}/area-personale/domande/{applicant.proposal}/passi/summary/"
         page = s.get(summary, timeout=30)

@@ -51,11 +51,13 @@ class Capacity:
         }
 
 
-def log_in(base: str, applicant: Applicant, password: str, n: int) -> Any:
+def log_in(base: str, applicant: Applicant, password: str, address: str) -> Any:
+    """A requests session of ``applicant`` logged in through the form, from ``address``
+    (sent as X-Forwarded-For). RuntimeError when the login is refused."""
     import requests
 
     session = requests.Session()
-    session.headers["X-Forwarded-For"] = f"10.254.{n >> 8 & 255}.{n & 255}"
+    session.headers["X-Forwarded-For"] = address
     page = session.get(base + "/account/login/", timeout=60)
     token = CSRF.search(page.text)
     answer = session.post(
@@ -78,7 +80,10 @@ def log_in_all(
 ) -> list[tuple[Applicant, Any]]:
     with ThreadPoolExecutor(clients) as pool:
         sessions = pool.map(
-            lambda pair: log_in(base, pair[1], plan.password, pair[0]), enumerate(applicants)
+            lambda pair: log_in(
+                base, pair[1], plan.password, f"10.254.{pair[0] >> 8 & 255}.{pair[0] & 255}"
+            ),
+            enumerate(applicants),
         )
         return list(zip(applicants, sessions, strict=True))
 
