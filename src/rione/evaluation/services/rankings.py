@@ -48,6 +48,7 @@ from rione.evaluation import selectors
 from rione.evaluation.models import (
     AdmissibilityOutcome,
     AppealOutcome,
+    Criterion,
     EntryStatus,
     Overflow,
     Ranking,
@@ -180,9 +181,10 @@ def _counts(value: Any, field: str) -> dict[str, int]:
     return {str(k): int(n) for k, n in value.items()}
 
 
-def _tie_breaks(value: Any) -> list[Any]:
+def _tie_breaks(value: Any, call: Call) -> list[Any]:
     if not isinstance(value, list):
         raise ValidationError({"tie_breaks": _("I criteri di parità vanno indicati in elenco.")})
+    criteria: list[int] = []
     for item in value:
         ok = (isinstance(item, str) and item in TIE_BREAK_CODES) or (
             isinstance(item, Mapping)
@@ -191,6 +193,14 @@ def _tie_breaks(value: Any) -> list[Any]:
         )
         if not ok:
             raise ValidationError({"tie_breaks": _("Criterio di parità non riconosciuto.")})
+        if isinstance(item, Mapping):
+            criteria.append(item["criterion_id"])
+    if criteria and Criterion.objects.filter(call=call, pk__in=criteria).count() != len(
+        set(criteria)
+    ):
+        raise ValidationError(
+            {"tie_breaks": _("Un criterio di parità non è tra i criteri di questo avviso.")}
+        )
     return list(value)
 
 
@@ -217,7 +227,7 @@ def save_selection_rules(*, call: Call, by: User, values: Mapping[str, Any]) -> 
         if field in clean:
             clean[field] = _counts(clean[field], field)
     if "tie_breaks" in clean:
-        clean["tie_breaks"] = _tie_breaks(clean["tie_breaks"])
+        clean["tie_breaks"] = _tie_breaks(clean["tie_breaks"], locked_call)
     if "overflow" in clean and clean["overflow"] not in Overflow.values:
         raise ValidationError({"overflow": _("Scelta non valida.")})
     rules, created = SelectionRules.objects.select_for_update(of=("self",)).get_or_create(

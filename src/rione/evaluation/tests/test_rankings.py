@@ -217,6 +217,30 @@ class TestSelectionRules:
         event = AuditEvent.objects.get(action="selection_rules.saved")
         assert event.data["changes"]["appeal_days"] == {"old": 10, "new": 5}
 
+    def test_a_tie_break_criterion_must_be_one_of_the_call(self, city):
+        world = ranked_call(city, [70])
+        other = ranked_call(city, [60])
+        own = Criterion.objects.get(call=world.call)
+        foreign = Criterion.objects.get(call=other.call)
+
+        with pytest.raises(ValidationError) as refused:
+            save_selection_rules(
+                call=world.call,
+                by=world.manager,
+                values={"tie_breaks": [{"kind": "criterion", "criterion_id": foreign.pk}]},
+            )
+        assert "tie_breaks" in refused.value.message_dict
+        assert not SelectionRules.objects.filter(call=world.call).exists()
+
+        save_selection_rules(
+            call=world.call,
+            by=world.manager,
+            values={"tie_breaks": [{"kind": "criterion", "criterion_id": own.pk}]},
+        )
+        assert SelectionRules.objects.get(call=world.call).tie_breaks == [
+            {"kind": "criterion", "criterion_id": own.pk}
+        ]
+
     def test_unknown_category_is_refused(self, city):
         world = ranked_call(city, [70])
 
