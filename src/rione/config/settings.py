@@ -149,6 +149,10 @@ else:
         }
     }
 
+# Public pages served from that cache to visitors without an account (core.http.visitor_cached):
+# a page may be this many seconds old; 0 turns it off (the tests, except the cache's own).
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "30"))
+
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",

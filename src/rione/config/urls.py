@@ -1,11 +1,15 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from rione.portal.urls import root_urlpatterns
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Choosing the interface language acts for no one, so it needs no CSRF token: without
+    # one, the public pages are the same for every visitor and can be cached.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("rione.api.urls")),

@@ -17,7 +17,7 @@ from rione.backoffice.views.base import city_view, require
 from rione.backoffice.views.calls import call_crumbs, get_call
 from rione.backoffice.views.proposals import call_tabs_context
 from rione.core import clock
-from rione.core.http import AuthenticatedHttpRequest
+from rione.core.http import AuthenticatedHttpRequest, visitor_cached
 from rione.core.permissions import access
 from rione.monitoring import exports, selectors
 from rione.monitoring.figures import SMALL, THRESHOLD, marker
@@ -225,6 +225,7 @@ def _public_call(
 
 
 @require_GET
+@visitor_cached
 def call_public(request: HttpRequest, city_slug: str, call_slug: str) -> HttpResponse:
     city, call, data, form, filters = _public_call(request, city_slug, call_slug)
     pdf_url = reverse("monitoring:call_public_pdf", args=[city.slug, call.slug])

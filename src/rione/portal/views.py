@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from rione.core import clock
+from rione.core.http import visitor_cached
 from rione.portal import selectors
 from rione.programmes.models import Call, CallPhase, CallStatus
 from rione.territory.models import City
@@ -169,6 +170,7 @@ def programme_detail(request: HttpRequest, city_slug: str, slug: str) -> HttpRes
 
 
 @require_GET
+@visitor_cached
 def call_list(request: HttpRequest, city_slug: str) -> HttpResponse:
     city = selectors.get_public_city(slug=city_slug)
     at = clock.now()
@@ -199,6 +201,7 @@ def call_list(request: HttpRequest, city_slug: str) -> HttpResponse:
 
 
 @require_GET
+@visitor_cached
 def call_detail(request: HttpRequest, city_slug: str, slug: str) -> HttpResponse:
     city = selectors.get_public_city(slug=city_slug)
     at = clock.now()
