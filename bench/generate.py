@@ -62,6 +62,7 @@ def main() -> int:
     )
     migrated = time.perf_counter()
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # a database the site can run on
     migrate_seconds = time.perf_counter() - migrated
     try:
         result = generate(sizes=sizes, seed=args.seed, anchor=_anchor(args.anchor), verbose=True)
