@@ -18,6 +18,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from rione.applicants.disclosure import public_applicant_name
+from rione.applications.content import document, part
 from rione.applications.models import Receipt, ReceiptKind
 from rione.core.money import format_eur
 from rione.evaluation.models import EntryStatus, Ranking, RankingEntry
@@ -103,11 +104,6 @@ def rows_of(ranking: Ranking) -> list[Row]:
     return rows_from(entries_of(ranking))
 
 
-def _part(doc: dict[str, Any], key: str) -> dict[str, Any]:
-    value = doc.get(key)
-    return value if isinstance(value, dict) else {}
-
-
 def _text(value: Any) -> str | None:
     """A JSON value as text, as the database reads it: null is None, true is "true"."""
     return value if value is None or isinstance(value, str) else json.dumps(value)
@@ -129,8 +125,8 @@ def rows_from(entries: Iterable[tuple[Any, ...]]) -> list[Row]:
         detail,
         awarded,
     ) in entries:
-        doc = json.loads(content) if isinstance(content, str) else {}
-        idea, applicant = _part(doc, "idea"), _part(doc, "applicant")
+        doc = document(content)
+        idea, applicant = part(doc, "idea"), part(doc, "applicant")
         name = _text(applicant.get("name"))
         rows.append(
             Row(

@@ -17,8 +17,7 @@ small query; ``selected_receipts`` is then the one query that finds the records,
 cities' neighbourhoods: three queries whatever the number of calls and proposals.
 """
 
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -45,6 +44,7 @@ from django.utils.translation import gettext_lazy
 
 from rione.applicants.disclosure import public_applicant_name
 from rione.applicants.models import LegalForm
+from rione.applications.content import document, items, part
 from rione.applications.models import ProposalStatus, Receipt, ReceiptKind
 from rione.core.clock import ROME
 from rione.evaluation.models import EntryStatus, Ranking, RankingEntry, RankingKind
@@ -219,18 +219,6 @@ def _amount(value: Any) -> str:
         return ""
 
 
-def _list(value: Any) -> list[Any]:
-    if value in (None, "", "null"):
-        return []
-    parsed = json.loads(value) if isinstance(value, str) else value
-    return parsed if isinstance(parsed, list) else []
-
-
-def _part(doc: dict[str, Any], key: str) -> dict[str, Any]:
-    value = doc.get(key)
-    return value if isinstance(value, dict) else {}
-
-
 def _text(value: Any) -> str:
     return "" if value in (None, "null") else str(value)
 
@@ -345,11 +333,11 @@ class Records:
         """One record, keyed by ``FIELD_NAMES``: lists stay lists, amounts are strings."""
         pk, call_slug, city_id, city_slug, city_name, ranking_id, awarded, first_at, content = row
         ranking = self.rankings[ranking_id]
-        doc = json.loads(content) if isinstance(content, str) else {}
-        idea, applicant, budget = (_part(doc, key) for key in ("idea", "applicant", "budget"))
+        doc = document(content)
+        idea, applicant, budget = (part(doc, key) for key in ("idea", "applicant", "budget"))
         group = applicant.get("kind") == "informal_group"
         places, targets = idea.get("neighbourhoods"), doc.get("targets")
-        names = [str(n) for n in _list(places)]
+        names = [str(n) for n in items(places)]
         districts = self.districts
         return {
             "codice_locale_progetto": f"{city_slug}-{call_slug}-{pk}",
@@ -373,7 +361,7 @@ class Records:
             "settore": _text(idea.get("sector")),
             "destinatari": [
                 str(t["target_group"])
-                for t in _list(targets)
+                for t in items(targets)
                 if isinstance(t, dict) and t.get("target_group")
             ],
             "importo_richiesto": _amount(budget.get("requested_grant")),
@@ -400,10 +388,17 @@ def project_rows(
         raise TypeError("project_rows takes either call or calls")
     scope = Call.objects.filter(pk=call.pk) if call is not None else calls
     assert scope is not None
+    yield from stream_records(scope, lambda rankings: selected_receipts(scope, rankings))
+
+
+def stream_records(
+    scope: QuerySet[Call], receipts: Callable[[Rankings], QuerySet[Receipt]]
+) -> Iterator[dict[str, Any]]:
+    """The records of ``receipts(chosen rankings of scope)``, streamed in chunks. Nothing
+    but the rankings' query when the scope has no published ranking."""
     rankings = chosen_rankings(scope)
     if not rankings:
         return
     records = Records(district_names(scope.values("city_id")), rankings)
-    rows = selected_receipts(scope, rankings).values_list(*ROW)
-    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+    for row in receipts(rankings).values_list(*ROW).iterator(chunk_size=CHUNK_SIZE):
         yield records.record(row)

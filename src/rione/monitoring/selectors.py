@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from rione.applicants.models import ETS_FORMS
+from rione.applications.content import document, items, part
 from rione.applications.models import Proposal, ProposalStatus, Receipt, ReceiptKind
 from rione.core.money import ZERO
 from rione.evaluation.models import (
@@ -90,13 +91,6 @@ def _decimal(value: Any) -> Decimal:
         return ZERO
 
 
-def _list(value: Any) -> list[Any]:
-    if value in (None, "", "null"):
-        return []
-    parsed = json.loads(value) if isinstance(value, str) else value
-    return parsed if isinstance(parsed, list) else []
-
-
 def _text(value: Any) -> str | None:
     """Text as the database read it: JSON null, "" and "null" are None, true is "true"."""
     if value in (None, "", "null"):
@@ -112,11 +106,6 @@ def _kind(applicant_kind: Any, legal_form: Any, network: Any) -> str:
     return f"{family}_network" if in_network else family
 
 
-def _part(doc: dict[str, Any], key: str) -> dict[str, Any]:
-    value = doc.get(key)
-    return value if isinstance(value, dict) else {}
-
-
 def _lot(call_id: int, lot: dict[str, Any]) -> tuple[int, int, str] | None:
     number: Any = lot.get("number")  # an int, or its text
     return None if _text(number) is None else (call_id, int(number), _text(lot.get("title")) or "")
@@ -124,9 +113,8 @@ def _lot(call_id: int, lot: dict[str, Any]) -> tuple[int, int, str] | None:
 
 def _record(pk: int, call_id: int, status: str, outcome: str, content: Any) -> Record:
     """A record from the receipt's ``content``, parsed once (amounts as Decimal, not float)."""
-    parsed = json.loads(content, parse_float=Decimal) if isinstance(content, str) else None
-    doc = parsed if isinstance(parsed, dict) else {}
-    applicant, lot, idea, budget = (_part(doc, k) for k in ("applicant", "lot", "idea", "budget"))
+    doc = document(content, exact_amounts=True)
+    applicant, lot, idea, budget = (part(doc, k) for k in ("applicant", "lot", "idea", "budget"))
     return Record(
         proposal_id=pk,
         call_id=call_id,
@@ -135,10 +123,10 @@ def _record(pk: int, call_id: int, status: str, outcome: str, content: Any) -> R
         kind=_kind(applicant.get("kind"), applicant.get("legal_form"), applicant.get("network")),
         lot=_lot(call_id, lot),
         sector=_text(idea.get("sector")),
-        neighbourhoods=tuple(str(n) for n in _list(idea.get("neighbourhoods"))),
+        neighbourhoods=tuple(str(n) for n in items(idea.get("neighbourhoods"))),
         targets=tuple(
             str(t.get("target_group"))
-            for t in _list(doc.get("targets"))
+            for t in items(doc.get("targets"))
             if isinstance(t, dict) and t.get("target_group")
         ),
         total_cost=_decimal(budget.get("total_cost")),
