@@ -38,7 +38,6 @@ from rione.applicants.models import ETS_FORMS
 from rione.applications.models import Receipt
 from rione.core.db import time_limited
 from rione.monitoring.opendata import (
-    CHUNK_SIZE,
     ROW,
     STATUSES,
     Rankings,
@@ -47,6 +46,7 @@ from rione.monitoring.opendata import (
     district_names,
     selected_in,
     selected_receipts,
+    stream_records,
     with_record_fields,
 )
 from rione.programmes.models import Call
@@ -214,11 +214,6 @@ def filtered_project_rows(filters: ProjectFilters) -> Iterator[dict[str, Any]]:
     The chosen rankings, the term filters' slugs and the neighbourhoods, then one streamed
     query, whatever the number of records.
     """
-    scope = public_scope(filters)
-    rankings = chosen_rankings(scope)
-    if not rankings:
-        return
-    records = Records(district_names(scope.values("city_id")), rankings)
-    rows = filtered_receipts(filters, rankings).values_list(*ROW)
-    for row in rows.iterator(chunk_size=CHUNK_SIZE):
-        yield records.record(row)
+    yield from stream_records(
+        public_scope(filters), lambda rankings: filtered_receipts(filters, rankings)
+    )
