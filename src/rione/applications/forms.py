@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -228,6 +229,11 @@ class TargetsStepForm(StepForm):
         ]
 
 
+def cost_categories(city_id: int) -> QuerySet[CostCategory]:
+    """The cost categories a budget line of ``city_id`` may take."""
+    return CostCategory.objects.filter(city_id=city_id, is_active=True)
+
+
 class BudgetLineForm(forms.Form):
     cost_category = forms.ModelChoiceField(
         label=_("voce di costo"), queryset=CostCategory.objects.none(), required=False
@@ -245,7 +251,7 @@ class BudgetLineForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         category = cast(forms.ModelChoiceField, self.fields["cost_category"])
-        category.queryset = CostCategory.objects.filter(city_id=city_id, is_active=True)
+        category.queryset = cost_categories(city_id)
         if categories is not None:  # read once for the whole formset, not once per line
             category.choices = [("", category.empty_label), *((c.pk, str(c)) for c in categories)]
         for name, field in self.fields.items():
@@ -279,9 +285,7 @@ class BaseBudgetLineFormSet(forms.BaseFormSet[BudgetLineForm]):
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         kwargs = super().get_form_kwargs(index)
         if not hasattr(self, "_categories"):
-            self._categories = list(
-                CostCategory.objects.filter(city_id=kwargs["city_id"], is_active=True)
-            )
+            self._categories = list(cost_categories(kwargs["city_id"]))
         return {**kwargs, "categories": self._categories}
 
     def lines(self) -> list[LineInput]:

@@ -59,6 +59,7 @@ from rione.programmes.models import Call, CallPhase, RequiredDocument
 from rione.territory.models import City
 
 STEPS = list(Step)
+READS = frozenset({"GET", "HEAD"})
 Crumbs = list[tuple[str, str | None]]
 
 
@@ -82,7 +83,7 @@ def proposal_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
         # needs only the permission's and the redirect's columns (a refused one re-reads it all).
         queryset = (
             selectors.proposal_for_review()
-            if request.method in {"GET", "HEAD"}
+            if request.method in READS
             else selectors.proposal_for_action()
         )
         proposal = access(request.user, queryset, perm="applications.open_in_personal_area", pk=pk)
@@ -151,7 +152,7 @@ def _saved(request: AuthenticatedHttpRequest, proposal: Proposal, step: str) -> 
 def _render_step(
     request: AuthenticatedHttpRequest, proposal: Proposal, step: str, extra: dict[str, Any]
 ) -> HttpResponse:
-    if request.method not in {"GET", "HEAD"}:  # a refused POST: show the whole proposal
+    if request.method not in READS:  # a refused POST: show the whole proposal
         proposal = selectors.get_proposal(pk=proposal.pk)
     context = step_context(request, proposal, step)
     context.update(extra)

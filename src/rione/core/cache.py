@@ -5,7 +5,8 @@ reads, writes and commits: five statements per ``set``. allauth's login limits w
 cache eight times per login, so a login cost 72 queries, 60 of them the cache's
 (docs/performance.md, deadline rush). Here ``set`` and ``add`` are one upsert each
 (``INSERT … ON CONFLICT``, on PostgreSQL and SQLite alike) and one write in ``CULL_EVERY``
-counts the table and culls it past ``MAX_ENTRIES``, with Django's own ``_cull``. Reads, deletes and the table are Django's.
+counts the table and culls it past ``MAX_ENTRIES``, with Django's own ``_cull``. Reads,
+deletes and the table are Django's.
 """
 
 from __future__ import annotations
