@@ -39,6 +39,7 @@ from rione.evaluation.models import (
     Score,
 )
 from rione.evaluation.services.rankings import canonical_content, gather, rules_of
+from rione.monitoring.models import OpenProject
 from rione.programmes.models import Call, CallStatus
 from rione.territory.models import City
 
@@ -207,6 +208,24 @@ def test_rankings_are_what_the_ranking_service_computes(generated):
             assert content == ranking.content
             assert hashlib.sha256(content.encode()).hexdigest() == ranking.sha256
     assert json.loads(Ranking.objects.first().content)["schema"] == "rione.ranking/1"
+
+
+def test_the_selected_proposals_are_published_as_open_data(generated):
+    _sizes, report = generated
+    chosen = {}  # a final ranking wins over a provisional one
+    for ranking in Ranking.objects.order_by("pk"):
+        if ranking.kind == "final" or ranking.call_id not in chosen:
+            chosen[ranking.call_id] = ranking
+    expected = {
+        (e.proposal_id, e.ranking_id, e.awarded)
+        for ranking in chosen.values()
+        for e in ranking.entries.filter(status="selected")
+    }
+
+    published = set(OpenProject.objects.values_list("proposal", "ranking", "awarded"))
+
+    assert published == expected and report["open_projects"] == len(expected) > 0
+    assert Client().get("/api/opendata/projects").json()["count"] == len(expected)
 
 
 def test_synthetic_people_sign_in_with_the_published_password(generated):

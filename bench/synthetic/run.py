@@ -12,6 +12,8 @@ from django.db import connections
 from django.utils import translation
 from django.utils.text import slugify
 
+from rione.monitoring.services import refresh_open_projects
+from rione.programmes.models import Call
 from rione.territory.models import City
 
 
@@ -24,14 +26,14 @@ def generate(
     sizes: Sizes,
     seed: int,
     anchor: datetime,
-    using: str = "default",
     verbose: bool = False,
     background: bool | None = None,
 ) -> dict[str, Any]:
-    """Fill the database ``using`` and return the figures of the run.
+    """Fill the default database and return the figures of the run.
 
     ``background``: COPY from a second thread (default: on PostgreSQL outside a transaction).
     """
+    using = "default"
     started = time.perf_counter()
     cpu_started = time.process_time()
     writer = Writer(using=using, chunk=sizes.chunk, background=background)
@@ -57,6 +59,11 @@ def generate(
                     flush=True,
                 )
         writer.finish()
+        published = time.perf_counter()
+        open_projects = refresh_open_projects(Call.objects.all())
+        publish_seconds = time.perf_counter() - published
+        if verbose:
+            print(f"  {open_projects:,} published projects in {publish_seconds:.0f} s", flush=True)
         connection = connections[using]
         if connection.vendor == "postgresql":
             analysed = time.perf_counter()
@@ -80,6 +87,8 @@ def generate(
         "rows": rows,
         "seconds": round(elapsed, 2),
         "analyse_seconds": round(analyse_seconds, 2),
+        "open_projects": open_projects,
+        "open_projects_seconds": round(publish_seconds, 2),
         "foreign_keys": "checked per table after the load"
         if writer.deferred_keys
         else "checked per row by the database",

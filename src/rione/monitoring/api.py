@@ -15,9 +15,10 @@ from pydantic import WithJsonSchema
 from rione.api.schemas import MAX_ID, ErrorOut, InvalidFilter
 from rione.monitoring import catalogue
 from rione.monitoring.catalogue import Dataset
-from rione.monitoring.opendata import LICENCE, LICENCE_URL, STATUSES
+from rione.monitoring.opendata import LICENCE, LICENCE_URL
 from rione.monitoring.opendata_filters import (
     APPLICANT_TYPES,
+    STATUSES,
     ProjectFilters,
     ProjectPage,
     project_page,

@@ -5,19 +5,21 @@ and only the fields listed in ``FIELDS`` are written out of it: the members of a
 group, the declarant, the legal representative, codici fiscali, PEC and partners never
 reach a record. The applicant is named by ``applicants.disclosure.public_applicant_name``:
 an entity by its name, an informal group or a sole trader without one. The content is
-parsed once per record in Python (the database would parse it once per field it reads). "Selected" means selected in the chosen
-ranking of its call: the latest published one, a final ranking winning over a provisional
-one, as on the dashboard. Funded projects (with CUP and the amount granted by agreement)
-join when rione records grants; until then ``cup`` is empty.
+parsed once per record in Python (the database would parse it once per field it reads).
 
-The scope is a set of calls (one call, the public calls of a programme, the API's
-filters). ``chosen_rankings`` reads the chosen ranking of every call of the scope in one
-small query; ``selected_receipts`` is then the one query that finds the records, which
-``project_rows`` streams (``.iterator(chunk_size=...)``) after one small query for the
-cities' neighbourhoods: three queries whatever the number of calls and proposals.
+"Selected" means selected in the chosen ranking of its call: the latest published one, a
+final ranking winning over a provisional one, as on the dashboard. Funded projects (with
+CUP and the amount granted by agreement) join when rione records grants; until then
+``cup`` is empty.
+
+Which proposals are selected, by which ranking and for how much is kept in ``OpenProject``
+(``models``), written by ``services.refresh_open_projects`` from ``selected_receipts``.
+The scope of the readers is a set of calls (one call, the public calls of a programme, the
+API's filters): ``project_rows`` streams its records (``.iterator(chunk_size=...)``) after
+one small query for the cities' neighbourhoods, two queries whatever its size.
 """
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -28,7 +30,6 @@ from django.db.models import (
     DateTimeField,
     Exists,
     IntegerField,
-    JSONField,
     Min,
     OuterRef,
     QuerySet,
@@ -36,10 +37,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rione.applicants.disclosure import public_applicant_name
@@ -48,6 +46,7 @@ from rione.applications.content import document, items, part
 from rione.applications.models import ProposalStatus, Receipt, ReceiptKind
 from rione.core.clock import ROME
 from rione.evaluation.models import EntryStatus, Ranking, RankingEntry, RankingKind
+from rione.monitoring.models import OpenProject, OpenStatus
 from rione.programmes.models import Call
 from rione.territory.models import Neighbourhood
 
@@ -167,10 +166,10 @@ FIELDS: tuple[Field, ...] = (
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 
 
-# The machine codes of ``stato`` (the API's ``status`` filter) and the ranking kind behind each.
-STATUSES: dict[str, str] = {
-    "selected_provisional": RankingKind.PROVISIONAL,
-    "selected_final": RankingKind.FINAL,
+# The ``stato`` of a record (the API's ``status`` codes) by the kind of the ranking.
+STATUS_OF_KIND: dict[str, OpenStatus] = {
+    RankingKind.PROVISIONAL: OpenStatus.SELECTED_PROVISIONAL,
+    RankingKind.FINAL: OpenStatus.SELECTED_FINAL,
 }
 
 # Latest published first, a final ranking before any provisional one: the first is chosen.
@@ -242,25 +241,6 @@ def district_names(city_ids: Iterable[int] | QuerySet[Any]) -> Districts:
     return found
 
 
-# The lists that filters match as JSON text (``opendata_filters``); a record itself is read
-# from the receipt's content, parsed once in Python (``Records.record``).
-JSON_FIELDS = {
-    "v_neighbourhoods": KT("doc__idea__neighbourhoods"),
-    "v_targets": KT("doc__targets"),
-}
-ROW = (
-    "proposal_id",
-    "call__slug",
-    "call__city_id",
-    "call__city__slug",
-    "call__city__name",
-    "v_ranking",
-    "v_awarded",
-    "v_first",
-    "content",  # parsed once in Python: the database would parse it once per field read
-)
-
-
 def selected_in(ranking_ids: Iterable[int]) -> QuerySet[RankingEntry]:
     """The entry that selects the outer receipt's proposal in one of ``ranking_ids``."""
     return RankingEntry.objects.filter(
@@ -274,29 +254,13 @@ def selected_receipts(calls: QuerySet[Call], rankings: Rankings) -> QuerySet[Rec
     """The latest standing receipt of each proposal selected in the chosen ranking of its call.
 
     ``rankings`` are the chosen rankings of ``calls`` (``chosen_rankings(calls)``). One row
-    per record, annotated as ``with_record_fields`` says and ordered by call and proposal.
-    Filter it further, then read ``ROW`` (or only the pks: the annotations cost nothing
-    unless read).
+    per record, annotated with the first submission (``v_first``) and the chosen ranking
+    that selects the proposal (``v_ranking``, one of ``rankings``) with the amount it awards
+    (``v_awarded``). What ``services.refresh_open_projects`` writes into ``OpenProject``.
     """
     newer = Receipt.objects.filter(
         proposal=OuterRef("proposal"), protocol_number__gt=OuterRef("protocol_number")
     ).exclude(kind=ReceiptKind.WITHDRAWAL)
-    standing = (
-        Receipt.objects.filter(call__in=calls)
-        .exclude(kind=ReceiptKind.WITHDRAWAL)
-        .exclude(proposal__status=ProposalStatus.WITHDRAWN)
-        .filter(~Exists(newer), Exists(selected_in(rankings)))
-    )
-    return with_record_fields(standing, rankings)
-
-
-def with_record_fields(receipts: QuerySet[Receipt], rankings: Rankings) -> QuerySet[Receipt]:
-    """``receipts`` annotated with what a record needs, ordered by call and proposal.
-
-    ``doc`` (the content as JSON), the lists of ``JSON_FIELDS`` for filters, the first
-    submission, and the chosen ranking that selects the proposal (``v_ranking``, one of
-    ``rankings``) with the amount it awards. Only for receipts of selected proposals.
-    """
     first = (
         Receipt.objects.filter(proposal=OuterRef("proposal"), kind=ReceiptKind.SUBMISSION)
         .order_by()
@@ -306,33 +270,56 @@ def with_record_fields(receipts: QuerySet[Receipt], rankings: Rankings) -> Query
     )
     entry = selected_in(rankings)
     return (
-        receipts.annotate(
-            doc=Cast("content", JSONField()),
+        Receipt.objects.filter(call__in=calls)
+        .exclude(kind=ReceiptKind.WITHDRAWAL)
+        .exclude(proposal__status=ProposalStatus.WITHDRAWN)
+        .filter(~Exists(newer), Exists(entry))
+        .annotate(
             v_ranking=Subquery(entry.values("ranking_id")[:1]),
             v_awarded=Subquery(entry.values("awarded")[:1]),
             v_first=Subquery(first[:1], output_field=DateTimeField()),
         )
-        .annotate(**JSON_FIELDS)
         .order_by("call_id", "proposal_id")
     )
 
 
-class Records:
-    """Turns rows of ``selected_receipts(...).values_list(*ROW)`` into open-data records."""
+# What a record is made of, read from ``OpenProject`` and the receipt it points to.
+ROW = (
+    "proposal_id",
+    "call__slug",
+    "city_id",
+    "city__slug",
+    "city__name",
+    "status",
+    "ranking__published_at",
+    "awarded",
+    "first_submitted_at",
+    "receipt__content",  # parsed once in Python: the database would parse it once per field
+)
 
-    def __init__(self, districts: Districts, rankings: Rankings) -> None:
+
+class Records:
+    """Turns rows of ``OpenProject.objects.values_list(*ROW)`` into open-data records."""
+
+    def __init__(self, districts: Districts) -> None:
         self.districts = districts
-        self.rankings = rankings
         self.forms = dict(LegalForm.choices)
-        self.states: dict[str, str] = {
-            RankingKind.FINAL: _("Selezionato in graduatoria definitiva"),
-            RankingKind.PROVISIONAL: _("Selezionato in graduatoria provvisoria"),
-        }
+        self.states = dict(OpenStatus.choices)
 
     def record(self, row: tuple[Any, ...]) -> dict[str, Any]:
         """One record, keyed by ``FIELD_NAMES``: lists stay lists, amounts are strings."""
-        pk, call_slug, city_id, city_slug, city_name, ranking_id, awarded, first_at, content = row
-        ranking = self.rankings[ranking_id]
+        (
+            pk,
+            call_slug,
+            city_id,
+            city_slug,
+            city_name,
+            status,
+            selected_at,
+            awarded,
+            first_at,
+            content,
+        ) = row
         doc = document(content)
         idea, applicant, budget = (part(doc, key) for key in ("idea", "applicant", "budget"))
         group = applicant.get("kind") == "informal_group"
@@ -369,9 +356,14 @@ class Records:
             "cofinanziamento": _amount(budget.get("own_contribution")),
             "costo_totale": _amount(budget.get("total_cost")),
             "data_presentazione": _day(first_at),
-            "data_selezione": _day(ranking.published_at),
-            "stato": str(self.states.get(ranking.kind, "")),
+            "data_selezione": _day(selected_at),
+            "stato": str(self.states.get(status, "")),
         }
+
+
+def open_projects(scope: QuerySet[Call]) -> QuerySet[OpenProject]:
+    """The published projects of the calls of ``scope``, by call and proposal. Lazy."""
+    return OpenProject.objects.filter(call__in=scope).order_by("call_id", "proposal_id")
 
 
 def project_rows(
@@ -380,25 +372,20 @@ def project_rows(
     """One open-data record (a dict keyed by ``FIELD_NAMES``) per selected proposal.
 
     The scope is either one ``call`` or the queryset ``calls`` (say, the public calls of a
-    programme); the caller decides what is public. The receipts are streamed in chunks;
-    nothing but the published fields is read out of them. Three queries: the rankings,
-    the neighbourhoods, the receipts (none but the first without a published ranking).
+    programme); the caller decides what is public. Two queries: the neighbourhoods, then
+    the records, streamed in chunks; nothing but the published fields is read out of them.
     """
     if (call is None) == (calls is None):
         raise TypeError("project_rows takes either call or calls")
     scope = Call.objects.filter(pk=call.pk) if call is not None else calls
     assert scope is not None
-    yield from stream_records(scope, lambda rankings: selected_receipts(scope, rankings))
+    yield from stream_records(open_projects(scope), scope.values("city_id"))
 
 
 def stream_records(
-    scope: QuerySet[Call], receipts: Callable[[Rankings], QuerySet[Receipt]]
+    projects: QuerySet[OpenProject], city_ids: Iterable[int] | QuerySet[Any]
 ) -> Iterator[dict[str, Any]]:
-    """The records of ``receipts(chosen rankings of scope)``, streamed in chunks. Nothing
-    but the rankings' query when the scope has no published ranking."""
-    rankings = chosen_rankings(scope)
-    if not rankings:
-        return
-    records = Records(district_names(scope.values("city_id")), rankings)
-    for row in receipts(rankings).values_list(*ROW).iterator(chunk_size=CHUNK_SIZE):
+    """The records of ``projects`` (in the cities ``city_ids``), streamed in chunks."""
+    records = Records(district_names(city_ids))
+    for row in projects.values_list(*ROW).iterator(chunk_size=CHUNK_SIZE):
         yield records.record(row)

@@ -16,10 +16,10 @@ from typing import Any
 
 from django.db.models import Count, Max
 
-from rione.applications.models import Receipt
 from rione.core.exports import Dataset, Value, digest, param_id
 from rione.core.models import ExportKind
-from rione.evaluation.models import EntryStatus, Ranking, RankingEntry
+from rione.evaluation.models import Ranking
+from rione.monitoring.models import OpenProject
 from rione.monitoring.opendata import FIELD_NAMES, LIST_SEPARATOR, project_rows
 from rione.programmes.models import Call
 from rione.territory.models import City, District, Neighbourhood
@@ -77,13 +77,8 @@ class OpenDataProjects(Dataset):
             yield [_typed(name, record.get(name)) for name in FIELD_NAMES]
 
     def count(self, city: City, params: dict[str, Any]) -> int:
-        """Selected entries of the call's published rankings: an upper bound for the bar."""
-        latest = (
-            Ranking.objects.filter(call_id=param_id(params, "call"), published_at__isnull=False)
-            .order_by("-published_at", "-pk")
-            .values("pk")[:1]
-        )
-        return RankingEntry.objects.filter(ranking__in=latest, status=EntryStatus.SELECTED).count()
+        """The call's published projects: the rows the file will have."""
+        return OpenProject.objects.filter(call_id=param_id(params, "call")).count()
 
     def fingerprint(self, city: City, params: dict[str, Any]) -> str:
         call_id = param_id(params, "call")
@@ -92,8 +87,8 @@ class OpenDataProjects(Dataset):
             .order_by("pk")
             .values_list("pk", "kind", "published_at", "updated_at")
         )
-        receipts = Receipt.objects.filter(call_id=call_id).aggregate(
-            n=Count("pk"), last=Max("protocol_number")
+        projects = OpenProject.objects.filter(call_id=call_id).aggregate(
+            n=Count("pk"), last=Max("written_at")
         )
         places = Neighbourhood.objects.filter(city=city).aggregate(
             n=Count("pk"), last=Max("updated_at")
@@ -103,7 +98,7 @@ class OpenDataProjects(Dataset):
         )
         call = Call.objects.filter(pk=call_id).values_list("slug", "updated_at").first()
         return digest(
-            FIELD_NAMES, rankings, receipts, places, districts, call, city.name, city.slug
+            FIELD_NAMES, rankings, projects, places, districts, call, city.name, city.slug
         )
 
     def file_stem(self, city: City, params: dict[str, Any]) -> str:

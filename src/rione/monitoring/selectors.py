@@ -25,7 +25,6 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from rione.applicants.models import ETS_FORMS
 from rione.applications.content import document, items, part
 from rione.applications.models import Proposal, ProposalStatus, Receipt, ReceiptKind
 from rione.core.money import ZERO
@@ -48,6 +47,7 @@ from rione.monitoring.indicators import (
     add,
     breakdowns,
 )
+from rione.monitoring.models import ApplicantType
 from rione.programmes.models import Call, Programme, Stage
 from rione.territory.models import City, District, Neighbourhood, Sector, TargetGroup
 
@@ -98,14 +98,6 @@ def _text(value: Any) -> str | None:
     return json.dumps(value) if isinstance(value, bool) else str(value)
 
 
-def _kind(applicant_kind: Any, legal_form: Any, network: Any) -> str:
-    if applicant_kind == "informal_group":
-        return "informal_group"
-    in_network = network in (True, 1, "1", "true")
-    family = "ets" if _text(legal_form) in ETS_FORMS else "other"
-    return f"{family}_network" if in_network else family
-
-
 def _lot(call_id: int, lot: dict[str, Any]) -> tuple[int, int, str] | None:
     number: Any = lot.get("number")  # an int, or its text
     return None if _text(number) is None else (call_id, int(number), _text(lot.get("title")) or "")
@@ -120,7 +112,7 @@ def _record(pk: int, call_id: int, status: str, outcome: str, content: Any) -> R
         call_id=call_id,
         status=status,
         outcome=outcome,
-        kind=_kind(applicant.get("kind"), applicant.get("legal_form"), applicant.get("network")),
+        kind=ApplicantType.of(applicant).value,
         lot=_lot(call_id, lot),
         sector=_text(idea.get("sector")),
         neighbourhoods=tuple(str(n) for n in items(idea.get("neighbourhoods"))),

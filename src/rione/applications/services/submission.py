@@ -39,6 +39,7 @@ from rione.core.permissions import ensure_perm
 from rione.core.tasks import enqueue_on_commit
 from rione.core.text import ensure_storable
 from rione.core.workflow import ensure_transition
+from rione.monitoring.services import refresh_open_projects_of
 from rione.programmes.models import Call
 
 
@@ -154,6 +155,8 @@ def submit_proposal(
             "sha256": receipt.sha256,
         },
     )
+    if kind == ReceiptKind.NEW_VERSION:
+        refresh_open_projects_of(locked)
     return receipt
 
 
@@ -221,4 +224,5 @@ def withdraw_proposal(
             "protocol_number": receipt.protocol_number,
         },
     )
+    refresh_open_projects_of(locked)
     return receipt

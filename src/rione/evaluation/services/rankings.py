@@ -58,6 +58,7 @@ from rione.evaluation.models import (
 )
 from rione.evaluation.services.admissibility import BEFORE_CLOSING, CallNotClosed
 from rione.evaluation.services.appeals import ensure_rescored
+from rione.monitoring.services import refresh_open_projects
 from rione.programmes.models import Call, Lot
 from rione.territory.models import ApplicantCategory
 
@@ -531,6 +532,7 @@ def publish_provisional(*, ranking: Ranking, by: User, at: datetime | None = Non
     locked.published_at = now
     locked.appeals_close_at = now + timedelta(days=days)
     locked.save(update_fields=["published_at", "appeals_close_at", "updated_at"])
+    refresh_open_projects(Call.objects.filter(pk=locked.call_id))
     record_event(
         locked,
         "ranking.published",
@@ -599,6 +601,7 @@ def publish_final(
     ranking.act_number = act_number
     ranking.act_date = act_date
     ranking.save(update_fields=["published_at", "act_number", "act_date", "updated_at"])
+    refresh_open_projects(Call.objects.filter(pk=locked.pk))
     record_event(
         ranking,
         "ranking.published",
@@ -769,6 +772,7 @@ def _vacate(
             },
         )
         _notify_promoted(ranking, promoted)
+    refresh_open_projects(Call.objects.filter(pk=ranking.call_id))
     return Promotion(vacated=vacated, promoted=promoted)
 
 

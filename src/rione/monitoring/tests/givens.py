@@ -41,6 +41,7 @@ from rione.evaluation.models import (
     RankingEntry,
     RankingKind,
 )
+from rione.monitoring.services import refresh_open_projects
 from rione.programmes.models import Call
 from rione.programmes.tests.factories import LotFactory
 from rione.territory.models import District, Neighbourhood, Sector, TargetGroup
@@ -154,6 +155,8 @@ def publish_ranking(
             status=EntryStatus.ELIGIBLE_NOT_SELECTED,
             reason="cap_reached",
         )
+    if published:  # as the publishing services do
+        refresh_open_projects(Call.objects.filter(pk=call.pk))
     return ranking
 
 

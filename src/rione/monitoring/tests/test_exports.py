@@ -227,3 +227,25 @@ def test_open_data_is_never_a_staff_export_and_needs_a_public_call(city, world):
             by=None,
         )
     assert not Export.objects.exists()
+
+
+def test_a_revocation_rebuilds_the_file(city, client, world, django_capture_on_commit_callbacks):
+    """Revoking an entry of the final ranking touches no ranking and no receipt, only entries."""
+    from rione.evaluation.models import RankingEntry
+    from rione.evaluation.services import revoke
+    from rione.evaluation.tests.test_rankings import final_ranking, ranked_call
+
+    ranked = ranked_call(city, [90, 80], budget=Decimal(9000))
+    final = final_ranking(ranked)
+    first = ask(client, city, ranked.call, django_capture_on_commit_callbacks)
+    entry = RankingEntry.objects.get(ranking=final, proposal=ranked.proposals[0])
+
+    revoke(entry=entry, by=ranked.manager, reason="Documenti non conformi.")
+    rebuilt = ask(client, city, ranked.call, django_capture_on_commit_callbacks)
+
+    assert rebuilt.pk != first.pk
+    sheet = load_workbook(io.BytesIO(body(client.get(download_url(city, rebuilt))))).worksheets[0]
+    titles = [
+        row[FIELD_NAMES.index("titolo")] for row in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    assert titles == ["Proposta 1"]

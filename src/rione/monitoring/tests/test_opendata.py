@@ -192,7 +192,7 @@ def test_csv_queries_do_not_grow(city, client, size):
     assert len(queries) == CSV_QUERIES, [q["sql"][:80] for q in queries]
 
 
-CSV_QUERIES = 5  # city, call or programme, chosen rankings, neighbourhoods, receipts
+CSV_QUERIES = 4  # city, call or programme, neighbourhoods, records
 
 
 # Scopes beyond one call
@@ -335,7 +335,6 @@ def test_programme_dashboard_links_its_open_data_and_the_catalogue(city, client,
 def test_a_sole_trader_is_published_as_such_and_no_person_is_named():
     from datetime import UTC, datetime
 
-    from rione.evaluation.models import Ranking
     from rione.monitoring.opendata import Records
 
     applicant = {
@@ -347,10 +346,10 @@ def test_a_sole_trader_is_published_as_such_and_no_person_is_named():
         "pec": "mario.rossi@pec.example.org",
     }
     content = json.dumps({"applicant": applicant, "idea": {"title": "Bici per tutti"}})
-    ranking = Ranking(kind=RankingKind.FINAL, published_at=datetime(2026, 5, 4, tzinfo=UTC))
-    row = (7, "bando", 1, "napoli", "Napoli", 1, None, None, content)
+    selected_at = datetime(2026, 5, 4, tzinfo=UTC)
+    row = (7, "bando", 1, "napoli", "Napoli", "selected_final", selected_at, None, None, content)
 
-    record = Records({}, {1: ranking}).record(row)
+    record = Records({}).record(row)
 
     assert record["beneficiario"] == "Impresa individuale"
     assert record["forma_giuridica"] == "Impresa o società"

@@ -33,13 +33,13 @@ def test_a_statement_within_the_limit_runs():
 
 def test_the_api_answers_422_when_a_filter_asks_too_much(client, city, monkeypatch):
     call_with_selected(city, 1)
-    original = opendata_filters.filtered_receipts
+    original = opendata_filters.filtered_projects
 
-    def slow(filters, rankings):  # a second per record
-        return original(filters, rankings).extra(where=["pg_sleep(1) IS NOT NULL"])
+    def slow(filters):  # a second per record
+        return original(filters).extra(where=["pg_sleep(1) IS NOT NULL"])
 
     monkeypatch.setattr(opendata_filters, "QUERY_LIMIT_MS", 100)
-    monkeypatch.setattr(opendata_filters, "filtered_receipts", slow)
+    monkeypatch.setattr(opendata_filters, "filtered_projects", slow)
 
     response = client.get("/api/opendata/projects")
 
