@@ -21,11 +21,13 @@ from rione.applications.models import (
     Target,
 )
 from rione.core.models import User
-from rione.programmes.models import Call, Lot
+from rione.programmes.models import Call
+from rione.programmes.selectors import with_configuration
 
 
 def proposal_for_review() -> QuerySet[Proposal]:
-    """Proposals with everything the checks, the summary and the canonical content read."""
+    """Proposals with everything the checks, the summary and the canonical content read, but
+    their call's configuration: pass each one to ``with_call_configuration``."""
     return Proposal.objects.select_related(
         "call__city",
         "call__restricted_to_call",
@@ -35,12 +37,6 @@ def proposal_for_review() -> QuerySet[Proposal]:
         "sector",
         "created_by",
     ).prefetch_related(
-        "call__eligible_applicant_types",
-        "call__eligible_neighbourhoods",
-        Prefetch("call__lots", queryset=Lot.objects.order_by("number")),
-        "call__grant_rules",
-        "call__required_documents",
-        "call__extra_questions",
         "group__members",
         "neighbourhoods",
         "partners",
@@ -61,8 +57,14 @@ def proposal_for_action() -> QuerySet[Proposal]:
     return Proposal.objects.select_related("call__city", "organisation", "group", "lot")
 
 
+def with_call_configuration(proposal: Proposal) -> Proposal:
+    """``proposal`` with its call's configuration read (``programmes.selectors``)."""
+    with_configuration(proposal.call)
+    return proposal
+
+
 def get_proposal(*, pk: int) -> Proposal:
-    return proposal_for_review().get(pk=pk)
+    return with_call_configuration(proposal_for_review().get(pk=pk))
 
 
 def proposals_of(*, user: User) -> QuerySet[Proposal]:

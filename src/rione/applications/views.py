@@ -60,6 +60,7 @@ from rione.territory.models import City
 
 STEPS = list(Step)
 READS = frozenset({"GET", "HEAD"})
+PERM = "applications.open_in_personal_area"
 Crumbs = list[tuple[str, str | None]]
 
 
@@ -81,12 +82,12 @@ def proposal_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
     ) -> HttpResponseBase:
         # A POST is carried out by a service that reads the proposal again under lock: here it
         # needs only the permission's and the redirect's columns (a refused one re-reads it all).
-        queryset = (
-            selectors.proposal_for_review()
-            if request.method in READS
-            else selectors.proposal_for_action()
-        )
-        proposal = access(request.user, queryset, perm="applications.open_in_personal_area", pk=pk)
+        if request.method in READS:
+            proposal = selectors.with_call_configuration(
+                access(request.user, selectors.proposal_for_review(), perm=PERM, pk=pk)
+            )
+        else:
+            proposal = access(request.user, selectors.proposal_for_action(), perm=PERM, pk=pk)
         return view(request, proposal, *args, **kwargs)
 
     return wrapper

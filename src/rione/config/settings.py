@@ -110,6 +110,9 @@ TEMPLATES = [
         },
     },
 ]
+# Form widgets are rendered from Django's own Jinja2 templates: the same HTML as the Django
+# template engine, at a fraction of the cost on pages with many fields (a budget step).
+FORM_RENDERER = "django.forms.renderers.Jinja2"
 
 # Database: SQLite (WAL) by default, PostgreSQL through DATABASE_URL.
 DATABASES = {
@@ -152,6 +155,11 @@ else:
 # Public pages served from that cache to visitors without an account (core.http.visitor_cached):
 # a page may be this many seconds old; 0 turns it off (the tests, except the cache's own).
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "30"))
+
+# What an application reads of its call (eligible types and neighbourhoods, lots, grant rules,
+# documents, questions) is kept in each worker's memory for the same version of the call
+# (programmes.selectors.with_configuration) at most this many seconds; 0 turns it off.
+CALL_CONFIGURATION_CACHE_SECONDS = int(os.environ.get("CALL_CONFIGURATION_CACHE_SECONDS", "60"))
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [

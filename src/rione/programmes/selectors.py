@@ -1,9 +1,11 @@
 """Reads of calls shared by the portal, the API and the back office (fixed query counts)."""
 
+import time
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from rione.programmes.models import (
     Amendment,
@@ -66,3 +68,56 @@ def call_detail_queryset(*, at: datetime, public_only: bool = True) -> QuerySet[
         Prefetch("amendments", queryset=Amendment.objects.order_by("-published_at", "-number")),
         Prefetch("faq_entries", queryset=published_faq(at=at), to_attr="published_faq"),
     )
+
+
+# What the checks, the summary and the canonical content of an application read of its call.
+CONFIGURATION = (
+    "eligible_applicant_types",
+    "eligible_neighbourhoods",
+    Prefetch("lots", queryset=Lot.objects.order_by("number")),
+    "grant_rules",
+    "required_documents",
+    "extra_questions",
+)
+CONFIGURATION_NAMES = (
+    "eligible_applicant_types",
+    "eligible_neighbourhoods",
+    "lots",
+    "grant_rules",
+    "required_documents",
+    "extra_questions",
+)
+KEPT_CALLS = 256
+
+# {call id: (the call's updated_at, when it was read, {relation: prefetched queryset})}
+_configurations: dict[int, tuple[datetime, float, dict[str, Any]]] = {}
+
+
+def with_configuration(call: Call) -> Call:
+    """``call`` with its ``CONFIGURATION`` prefetched: six queries, or none when this process
+    read the same version of the call less than ``CALL_CONFIGURATION_CACHE_SECONDS`` ago.
+
+    The version is the call's ``updated_at``, read with the call itself: every service that
+    changes a lot, a grant rule, a required document or a question touches it
+    (``programmes.services.parts``), so no worker serves an old configuration after the
+    change commits. The age limit covers what no service of the call changes (a neighbourhood
+    or an applicant type renamed). The prefetched objects are shared and must not be changed.
+    """
+    seconds = settings.CALL_CONFIGURATION_CACHE_SECONDS
+    kept = _configurations.get(call.pk)
+    now = time.monotonic()
+    if seconds > 0 and kept is not None and kept[0] == call.updated_at and now - kept[1] < seconds:
+        prefetched = getattr(call, "_prefetched_objects_cache", {})
+        call._prefetched_objects_cache = {**prefetched, **kept[2]}  # type: ignore[attr-defined]
+        return call
+    prefetch_related_objects([call], *CONFIGURATION)
+    if seconds > 0:
+        if len(_configurations) >= KEPT_CALLS:
+            _configurations.clear()
+        cache = call._prefetched_objects_cache  # type: ignore[attr-defined]
+        _configurations[call.pk] = (
+            call.updated_at,
+            now,
+            {name: cache[name] for name in CONFIGURATION_NAMES},
+        )
+    return call

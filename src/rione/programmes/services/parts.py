@@ -8,8 +8,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Max, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rione.core import clock
@@ -40,6 +41,12 @@ CALL_PART_FIELDS: dict[type[models.Model], frozenset[str]] = {
     FaqEntry: frozenset({"question", "answer", "order"}),
     CallDocument: frozenset({"title", "order"}),
 }
+
+
+def _touch(call_id: int) -> None:
+    """A new version of the call's configuration: workers read it again
+    (``programmes.selectors.with_configuration``). No history row: the part has its own."""
+    Call.objects.filter(pk=call_id).update(updated_at=timezone.now())
 
 
 def _lots_total(call: Call, *, without: Lot | None = None) -> Decimal:
@@ -75,6 +82,7 @@ def _check_lot(
         )
 
 
+@transaction.atomic
 def create_lot(
     *,
     call: Call,
@@ -84,7 +92,7 @@ def create_lot(
 ) -> Lot:
     _check_lot(call, values, m2m, None, by=by)
     number = values.get("number") or (call.lots.aggregate(m=Max("number"))["m"] or 0) + 1
-    return create_record(
+    lot = create_record(
         Lot,
         by=by,
         perm="programmes.manage_call",
@@ -94,22 +102,28 @@ def create_lot(
         editable=LOT_FIELDS,
         fixed={"call": call},
     )
+    _touch(call.pk)
+    return lot
 
 
+@transaction.atomic
 def update_lot(
     *, lot: Lot, by: User, values: Mapping[str, Any], m2m: Mapping[str, Iterable[Any]] | None = None
 ) -> Lot:
     _check_lot(lot.call, values, m2m, lot, by=by)
-    return update_record(
+    updated = update_record(
         lot, by=by, perm="programmes.manage_call", values=values, m2m=m2m, editable=LOT_FIELDS
     )
+    _touch(lot.call_id)
+    return updated
 
 
+@transaction.atomic
 def create_call_part(
     *, model: type[models.Model], call: Call, by: User, values: Mapping[str, Any]
 ) -> Any:
     """Grant rules, required documents, extra questions and FAQ entries of a call."""
-    return create_record(
+    part = create_record(
         model,
         by=by,
         perm="programmes.manage_call",
@@ -118,20 +132,27 @@ def create_call_part(
         editable=CALL_PART_FIELDS[model],
         fixed={"call": call},
     )
+    _touch(call.pk)
+    return part
 
 
+@transaction.atomic
 def update_call_part(*, part: models.Model, by: User, values: Mapping[str, Any]) -> Any:
-    return update_record(
+    updated = update_record(
         part,
         by=by,
         perm="programmes.manage_call",
         values=values,
         editable=CALL_PART_FIELDS[type(part)],
     )
+    _touch(part.call_id)  # type: ignore[attr-defined]
+    return updated
 
 
+@transaction.atomic
 def delete_call_part(*, part: models.Model, by: User) -> None:
     delete_record(part, by=by, perm="programmes.manage_call")
+    _touch(part.call_id)  # type: ignore[attr-defined]
 
 
 def publish_faq(*, entry: FaqEntry, by: User, at: datetime | None = None) -> FaqEntry:
