@@ -29,13 +29,7 @@ def proposal_for_review() -> QuerySet[Proposal]:
     """Proposals with everything the checks, the summary and the canonical content read, but
     their call's configuration: pass each one to ``with_call_configuration``."""
     return Proposal.objects.select_related(
-        "call__city",
-        "call__restricted_to_call",
-        "lot",
-        "organisation",
-        "group__contact",
-        "sector",
-        "created_by",
+        "call__city", "lot", "organisation", "group__contact", "sector"
     ).prefetch_related(
         "group__members",
         "neighbourhoods",

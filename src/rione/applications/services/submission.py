@@ -109,7 +109,9 @@ def submit_proposal(
     something already submitted (double click, retried request, second tab) returns
     the receipt already issued. Raises NotReadyToSubmit with the list of problems.
     """
-    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    locked = (
+        Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal.pk)
+    )
     ensure_perm(by, "applications.view_proposal", locked)
     already = selectors.latest_receipt(proposal=locked)
     if (
