@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from rione.applications.models import STANDING
 from rione.core.money import ZERO, percent_of
@@ -21,16 +20,11 @@ from rione.evaluation.models import AdmissibilityOutcome, RankingKind
 from rione.monitoring.charts import BarChart, bar_chart
 from rione.monitoring.figures import Amount, Breakdown, Row, Tally
 from rione.monitoring.figures import Count as Figure
+from rione.monitoring.models import ApplicantType
 from rione.programmes.models import Call
 from rione.territory.models import District, Sector, TargetGroup
 
-APPLICANT_KINDS: tuple[tuple[str, Any], ...] = (
-    ("ets", gettext_lazy("ETS da solo")),
-    ("ets_network", gettext_lazy("ETS capofila di una rete")),
-    ("informal_group", gettext_lazy("Gruppo informale")),
-    ("other", gettext_lazy("Altro ente da solo")),
-    ("other_network", gettext_lazy("Altro ente capofila di una rete")),
-)
+APPLICANT_KINDS: tuple[tuple[str, Any], ...] = tuple(ApplicantType.choices)
 # Shown even when nothing falls under them: the three families the programmes address.
 MAIN_KINDS = frozenset({"ets", "ets_network", "informal_group"})
 NONE_KEY = "-"
