@@ -106,13 +106,9 @@ def proposal(
         made.targets.create(
             target_group=TargetGroup.objects.get(city=call.city, slug=slug), participants=10
         )
-    try:
-        application_services.submit_proposal(
-            proposal=made, by=made.created_by, truthfulness=True, privacy=True
-        )
-    except Exception as e:
-        print("PROBLEMS", getattr(e, "problems", None), e.__dict__)
-        raise
+    application_services.submit_proposal(
+        proposal=made, by=made.created_by, truthfulness=True, privacy=True
+    )
     made.refresh_from_db()
     return made
 
