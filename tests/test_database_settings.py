@@ -49,7 +49,10 @@ def test_sqlite_gets_none_of_them():
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statements")
+@pytest.mark.skipif(
+    not connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold"),
+    reason="PostgreSQL with prepared statements on (the default there)",
+)
 def test_a_statement_run_five_times_is_prepared_on_the_connection():
     from rione.territory.models import City
 
