@@ -108,7 +108,7 @@ def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a service's transaction: no savepoint of its own
 def record_event(
     obj: models.Model,
     action: str,
