@@ -113,15 +113,11 @@ def submit_proposal(
         Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal.pk)
     )
     ensure_perm(by, "applications.view_proposal", locked)
-    already = selectors.latest_receipt(proposal=locked)
-    if (
-        already is not None
-        and already.kind != ReceiptKind.WITHDRAWAL
-        and (
-            locked.status == ProposalStatus.SUBMITTED
-            or (expected_version is not None and locked.version > expected_version)
-        )
-    ):
+    done_already = locked.status == ProposalStatus.SUBMITTED or (
+        expected_version is not None and locked.version > expected_version
+    )
+    already = selectors.latest_receipt(proposal=locked) if done_already else None
+    if already is not None and already.kind != ReceiptKind.WITHDRAWAL:
         if locked.status == ProposalStatus.REOPENED:
             raise NewerVersionExists()
         return already
