@@ -72,20 +72,12 @@ def call_detail_queryset(*, at: datetime, public_only: bool = True) -> QuerySet[
 
 # What the checks, the summary and the canonical content of an application read of its call.
 CONFIGURATION = (
-    "eligible_applicant_types",
-    "eligible_neighbourhoods",
+    Prefetch("eligible_applicant_types"),
+    Prefetch("eligible_neighbourhoods"),
     Prefetch("lots", queryset=Lot.objects.order_by("number")),
-    "grant_rules",
-    "required_documents",
-    "extra_questions",
-)
-CONFIGURATION_NAMES = (
-    "eligible_applicant_types",
-    "eligible_neighbourhoods",
-    "lots",
-    "grant_rules",
-    "required_documents",
-    "extra_questions",
+    Prefetch("grant_rules"),
+    Prefetch("required_documents"),
+    Prefetch("extra_questions"),
 )
 KEPT_CALLS = 256
 
@@ -118,6 +110,6 @@ def with_configuration(call: Call) -> Call:
         _configurations[call.pk] = (
             call.updated_at,
             now,
-            {name: cache[name] for name in CONFIGURATION_NAMES},
+            {p.prefetch_to: cache[p.prefetch_to] for p in CONFIGURATION},
         )
     return call
