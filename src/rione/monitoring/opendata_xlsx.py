@@ -18,7 +18,6 @@ from django.db.models import Count, Max
 
 from rione.core.exports import Dataset, Value, digest, param_id
 from rione.core.models import ExportKind
-from rione.evaluation.models import Ranking
 from rione.monitoring.models import OpenProject
 from rione.monitoring.opendata import FIELD_NAMES, LIST_SEPARATOR, project_rows
 from rione.programmes.models import Call
@@ -82,11 +81,7 @@ class OpenDataProjects(Dataset):
 
     def fingerprint(self, city: City, params: dict[str, Any]) -> str:
         call_id = param_id(params, "call")
-        rankings = list(
-            Ranking.objects.filter(call_id=call_id, published_at__isnull=False)
-            .order_by("pk")
-            .values_list("pk", "kind", "published_at", "updated_at")
-        )
+        # Every ranking published, renounced or revoked rewrites the call's projects.
         projects = OpenProject.objects.filter(call_id=call_id).aggregate(
             n=Count("pk"), last=Max("written_at")
         )
@@ -97,9 +92,7 @@ class OpenDataProjects(Dataset):
             n=Count("pk"), last=Max("updated_at")
         )
         call = Call.objects.filter(pk=call_id).values_list("slug", "updated_at").first()
-        return digest(
-            FIELD_NAMES, rankings, projects, places, districts, call, city.name, city.slug
-        )
+        return digest(FIELD_NAMES, projects, places, districts, call, city.name, city.slug)
 
     def file_stem(self, city: City, params: dict[str, Any]) -> str:
         call = self.call(city, params)
