@@ -206,7 +206,7 @@ class Partner(TimeStampedModel):
     class Meta:
         verbose_name = _("partner")
         verbose_name_plural = _("partner")
-        ordering = ["proposal", "pk"]
+        ordering = ["proposal_id", "pk"]
 
     def __str__(self) -> str:
         return self.name
@@ -232,7 +232,7 @@ class Target(models.Model):
     class Meta:
         verbose_name = _("destinatari")
         verbose_name_plural = _("destinatari")
-        ordering = ["proposal", "target_group__order", "pk"]
+        ordering = ["proposal_id", "target_group__order", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["proposal", "target_group"], name="one_row_per_target_group"
@@ -259,7 +259,7 @@ class BudgetLine(models.Model):
     class Meta:
         verbose_name = _("voce di budget")
         verbose_name_plural = _("voci di budget")
-        ordering = ["proposal", "order", "pk"]
+        ordering = ["proposal_id", "order", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="budget_quantity_positive"),
             models.CheckConstraint(
@@ -340,7 +340,7 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("allegato")
         verbose_name_plural = _("allegati")
-        ordering = ["proposal", "uploaded_at", "pk"]
+        ordering = ["proposal_id", "uploaded_at", "pk"]
         indexes = [models.Index(fields=["proposal", "is_current"], name="attachment_current_idx")]
 
     def __str__(self) -> str:

@@ -26,9 +26,9 @@ def _organisation_roles(user: AnyUser) -> dict[int, str | None]:
     if roles is None:
         roles = {
             organisation_id: str(role)
-            for organisation_id, role in OrganisationMembership.objects.filter(
-                user_id=user_id
-            ).values_list("organisation_id", "role")
+            for organisation_id, role in OrganisationMembership.objects.filter(user_id=user_id)
+            .order_by()
+            .values_list("organisation_id", "role")
         }
         user.__dict__[ROLE_ATTR] = roles
     return roles

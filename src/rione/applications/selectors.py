@@ -4,12 +4,23 @@ import json
 import re
 from typing import Any
 
-from django.db.models import Count, F, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    F,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Cast, Coalesce
 
 from rione.applicants.models import InformalGroup, LegalForm, Organisation, OrganisationMembership
 from rione.applications.models import (
     STANDING,
+    Answer,
     ApplicantQuestion,
     Attachment,
     BudgetLine,
@@ -23,27 +34,33 @@ from rione.applications.models import (
 from rione.core.models import User
 from rione.programmes.models import Call
 from rione.programmes.selectors import with_configuration
+from rione.territory.models import Neighbourhood
+
+PROPOSAL_JOINS = ("call__city", "lot", "organisation", "group__contact", "sector")
+PROPOSAL_LISTS = (
+    "group__members",
+    # One city's: its order without the join to the city that the model's ordering starts with.
+    Prefetch(
+        "neighbourhoods",
+        queryset=Neighbourhood.objects.order_by("district__order", "order", "name"),
+    ),
+    "partners",
+    Prefetch("targets", queryset=Target.objects.select_related("target_group")),
+    Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("cost_category")),
+    "answers",
+    Prefetch(
+        "attachments",
+        queryset=Attachment.objects.filter(is_current=True).select_related(
+            "required_document", "partner"
+        ),
+    ),
+)
 
 
 def proposal_for_review() -> QuerySet[Proposal]:
-    """Proposals with everything the checks, the summary and the canonical content read, but
-    their call's configuration: pass each one to ``with_call_configuration``."""
-    return Proposal.objects.select_related(
-        "call__city", "lot", "organisation", "group__contact", "sector"
-    ).prefetch_related(
-        "group__members",
-        "neighbourhoods",
-        "partners",
-        Prefetch("targets", queryset=Target.objects.select_related("target_group")),
-        Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("cost_category")),
-        "answers",
-        Prefetch(
-            "attachments",
-            queryset=Attachment.objects.filter(is_current=True).select_related(
-                "required_document", "partner"
-            ),
-        ),
-    )
+    """Proposals with the columns the checks, the summary and the canonical content read;
+    ``with_lists`` completes each one (its lists and its call's configuration)."""
+    return Proposal.objects.select_related(*PROPOSAL_JOINS)
 
 
 def proposal_for_action() -> QuerySet[Proposal]:
@@ -51,14 +68,27 @@ def proposal_for_action() -> QuerySet[Proposal]:
     return Proposal.objects.select_related("call__city", "organisation", "group", "lot")
 
 
-def with_call_configuration(proposal: Proposal) -> Proposal:
-    """``proposal`` with its call's configuration read (``programmes.selectors``)."""
+def with_lists(proposal: Proposal) -> Proposal:
+    """``proposal``, read by ``proposal_for_review`` (under a lock, say), with its lists and
+    its call's configuration (``programmes.selectors.with_configuration``).
+
+    A list the proposal cannot have is not asked for: answers of a call without questions,
+    partners of a proposal that is not a network (the drafts' services delete them when the
+    network is unticked and refuse to add them before)."""
     with_configuration(proposal.call)
+    empty = {
+        "answers": not proposal.call.extra_questions.all(),
+        "partners": not proposal.is_network,
+    }
+    prefetch_related_objects([proposal], *(p for p in PROPOSAL_LISTS if not empty.get(str(p))))
+    cache = proposal.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache.update({"answers": Answer.objects.none()} if empty["answers"] else {})
+    cache.update({"partners": Partner.objects.none()} if empty["partners"] else {})
     return proposal
 
 
 def get_proposal(*, pk: int) -> Proposal:
-    return with_call_configuration(proposal_for_review().get(pk=pk))
+    return with_lists(proposal_for_review().get(pk=pk))
 
 
 def proposals_of(*, user: User) -> QuerySet[Proposal]:

@@ -83,7 +83,7 @@ def proposal_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRe
         # A POST is carried out by a service that reads the proposal again under lock: here it
         # needs only the permission's and the redirect's columns (a refused one re-reads it all).
         if request.method in READS:
-            proposal = selectors.with_call_configuration(
+            proposal = selectors.with_lists(
                 access(request.user, selectors.proposal_for_review(), perm=PERM, pk=pk)
             )
         else:

@@ -87,7 +87,8 @@ def access(user: AnyUser, queryset: models.QuerySet[Any], *, perm: str, **lookup
     """Fetch one object and check ``perm`` on it; 404 whether it is missing or forbidden."""
     from django.http import Http404
 
-    obj = queryset.filter(**lookup).first()
+    # Unordered: the lookup names one object, and an ordering would cost a join or a sort.
+    obj = next(iter(queryset.filter(**lookup).order_by()[:1]), None)
     if obj is None or not user.has_perm(perm, obj):
         raise Http404
     return obj

@@ -75,7 +75,7 @@ def _file(attachment: Any) -> dict[str, Any]:
 def proposal_content(proposal: Proposal, *, version: int, declarant: User) -> dict[str, Any]:
     """The canonical content of ``proposal`` as submitted in ``version``.
 
-    Expects ``proposal`` loaded by ``selectors.proposal_for_review``.
+    Expects ``proposal`` loaded by ``selectors.get_proposal``.
     """
     call = proposal.call
     budget = budget_of(proposal)

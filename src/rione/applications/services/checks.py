@@ -277,7 +277,7 @@ def _check_attachments(proposal: Proposal, call: Call, review: Review) -> None:
 def review_proposal(proposal: Proposal) -> Review:
     """Every problem that stops the proposal from being submitted, by step.
 
-    Expects ``proposal`` loaded by ``selectors.proposal_for_review`` (or pays for the queries).
+    Expects ``proposal`` loaded by ``selectors.get_proposal`` (or pays for the queries).
     """
     call = proposal.call
     review = Review()

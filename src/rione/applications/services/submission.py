@@ -77,9 +77,9 @@ def _issue(
 def _lock_applicant(proposal: Proposal) -> None:
     """Serialise submissions of one applicant, so "one proposal per call" holds under races."""
     if proposal.organisation_id is not None:
-        Organisation.objects.select_for_update().filter(pk=proposal.organisation_id).first()
+        Organisation.objects.select_for_update().get(pk=proposal.organisation_id)
     elif proposal.group_id is not None:
-        InformalGroup.objects.select_for_update().filter(pk=proposal.group_id).first()
+        InformalGroup.objects.select_for_update().get(pk=proposal.group_id)
 
 
 def submission_problems(proposal: Proposal, *, by: User, at: datetime) -> list[str]:
@@ -109,9 +109,7 @@ def submit_proposal(
     something already submitted (double click, retried request, second tab) returns
     the receipt already issued. Raises NotReadyToSubmit with the list of problems.
     """
-    locked = (
-        Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal.pk)
-    )
+    locked = selectors.proposal_for_review().select_for_update(of=("self",)).get(pk=proposal.pk)
     ensure_perm(by, "applications.view_proposal", locked)
     done_already = locked.status == ProposalStatus.SUBMITTED or (
         expected_version is not None and locked.version > expected_version
@@ -126,14 +124,14 @@ def submit_proposal(
     now = clock.resolve(at)
     ensure_open(locked.call, at=now)
     _lock_applicant(locked)
-    full = selectors.get_proposal(pk=locked.pk)
-    problems = submission_problems(full, by=by, at=now)
+    selectors.with_lists(locked)
+    problems = submission_problems(locked, by=by, at=now)
     if not truthfulness or not privacy:
         problems.append(str(_("Spunta le dichiarazioni finali per presentare la domanda.")))
     if problems:
         raise NotReadyToSubmit(problems)
     version = locked.version + 1
-    content = proposal_content(full, version=version, declarant=by)
+    content = proposal_content(locked, version=version, declarant=by)
     kind = ReceiptKind.SUBMISSION if version == 1 else ReceiptKind.NEW_VERSION
     source = locked.status
     locked.status, locked.version, locked.submitted_at = ProposalStatus.SUBMITTED, version, now

@@ -4,8 +4,14 @@
   proposal, and list them all: of their organisations and of the groups they are contact of;
 - an applicant's roles are read once per request, whatever the number of proposals;
 - the back-office filters of a call's proposals read the proposal's columns for a proposal
-  in state "submitted", and its latest submitted version for a reopened one.
+  in state "submitted", and its latest submitted version for a reopened one;
+- a submission reads the proposal once, under its lock, and asks for no list the proposal
+  cannot have (answers without questions, partners without a network); the lists of a
+  proposal are ordered by their own proposal column, not by a join to the proposals.
 """
+
+import json
+import re
 
 import pytest
 from django.db import connection
@@ -14,9 +20,15 @@ from django.test.utils import CaptureQueriesContext
 from rione.applicants.models import MemberRole
 from rione.applicants.tests.factories import MembershipFactory, OrganisationFactory
 from rione.applications import selectors, services
-from rione.applications.models import ProposalStatus
-from rione.applications.tests.factories import ProposalFactory, complete_proposal, open_call
+from rione.applications.models import Answer, Partner, ProposalStatus
+from rione.applications.tests.factories import (
+    ProposalFactory,
+    attach_bytes,
+    complete_proposal,
+    open_call,
+)
 from rione.core.models import User
+from rione.programmes.models import ExtraQuestion
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +114,47 @@ def test_filters_read_the_submitted_version_of_a_reopened_proposal():
     assert titles(q=locked.organisation.name.upper()) == ["Orti sui tetti"]
     assert titles(kind="organisation", status=ProposalStatus.REOPENED) == ["Cortili in lavorazione"]
     assert titles(kind="group") == []
+
+
+def submit_capturing(proposal):
+    with CaptureQueriesContext(connection) as queries:
+        receipt = services.submit_proposal(
+            proposal=proposal, by=proposal.created_by, truthfulness=True, privacy=True
+        )
+    return json.loads(receipt.content), [q["sql"] for q in queries]
+
+
+def test_a_submission_asks_for_no_list_the_proposal_cannot_have():
+    proposal = complete_proposal(ProposalFactory(call=open_call()))
+
+    content, sql = submit_capturing(proposal)
+
+    assert (content["answers"], content["partners"]) == ([], [])
+    assert not [q for q in sql if 'FROM "applications_answer"' in q]
+    assert not [q for q in sql if 'FROM "applications_partner"' in q]
+    assert len([q for q in sql if q.startswith('SELECT "applications_proposal"."id"')]) == 1
+    lists = [q for q in sql if re.search(r'FROM "applications_(target|budgetline|attachment)"', q)]
+    assert len(lists) == 3
+    assert not [q for q in lists if 'JOIN "applications_proposal"' in q]
+
+
+def test_a_network_submission_carries_its_partners_and_answers():
+    call = open_call()
+    question = ExtraQuestion.objects.create(call=call, text="Perché voi?", is_required=True)
+    proposal = complete_proposal(ProposalFactory(call=call, is_network=True))
+    partner = Partner.objects.create(
+        proposal=proposal,
+        name="Scuola Media Belvedere",
+        kind=Partner.Kind.SCHOOL,
+        role="Ospita i laboratori.",
+        resources="Aule.",
+    )
+    letter = attach_bytes(proposal, b"%PDF-1.4 impegno", partner=partner, name="impegno.pdf")
+    Answer.objects.create(proposal=proposal, question=question, value="Conosciamo il quartiere.")
+
+    content, _sql = submit_capturing(proposal)
+
+    assert [(p["name"], p["letter_sha256"]) for p in content["partners"]] == [
+        ("Scuola Media Belvedere", letter.sha256)
+    ]
+    assert [a["answer"] for a in content["answers"]] == ["Conosciamo il quartiere."]
