@@ -36,7 +36,7 @@ from rione.programmes.models import Call
 from rione.programmes.selectors import with_configuration
 from rione.territory.models import Neighbourhood
 
-PROPOSAL_JOINS = ("call__city", "lot", "organisation", "group__contact", "sector")
+PROPOSAL_JOINS = ("call__city", "lot", "organisation", "group", "sector")
 PROPOSAL_LISTS = (
     "group__members",
     # One city's: its order without the join to the city that the model's ordering starts with.

@@ -8,9 +8,10 @@ back with everything else.
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from rione.applicants.models import InformalGroup, Organisation
@@ -76,10 +77,12 @@ def _issue(
 
 def _lock_applicant(proposal: Proposal) -> None:
     """Serialise submissions of one applicant, so "one proposal per call" holds under races."""
-    if proposal.organisation_id is not None:
-        Organisation.objects.select_for_update().get(pk=proposal.organisation_id)
-    elif proposal.group_id is not None:
-        InformalGroup.objects.select_for_update().get(pk=proposal.group_id)
+    applicant: QuerySet[Any] = (
+        Organisation.objects.filter(pk=proposal.organisation_id)
+        if proposal.organisation_id is not None
+        else InformalGroup.objects.filter(pk=cast(int, proposal.group_id))  # one, by constraint
+    )
+    applicant.select_for_update().values_list("pk").get()
 
 
 def submission_problems(proposal: Proposal, *, by: User, at: datetime) -> list[str]:
