@@ -48,12 +48,8 @@ PROPOSAL_LISTS = (
     Prefetch("targets", queryset=Target.objects.select_related("target_group")),
     Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("cost_category")),
     "answers",
-    Prefetch(
-        "attachments",
-        queryset=Attachment.objects.filter(is_current=True).select_related(
-            "required_document", "partner"
-        ),
-    ),
+    # Their document and partner are read by id, against the call's and the proposal's lists.
+    Prefetch("attachments", queryset=Attachment.objects.filter(is_current=True)),
 )
 
 
