@@ -11,7 +11,7 @@ from rione.applicants.tests.factories import (
     OrganisationFactory,
     PersonFactory,
 )
-from rione.applications.models import Attachment, BudgetLine, Proposal, Step, Target
+from rione.applications.models import Attachment, BudgetLine, Partner, Proposal, Step, Target
 from rione.core import clock
 from rione.core.tests.factories import UserFactory
 from rione.programmes.models import RequiredDocument
@@ -143,6 +143,19 @@ def attach_bytes(proposal, content: bytes, *, required_document=None, partner=No
         uploaded_by=proposal.created_by,
         uploaded_at=clock.now(),
     )
+
+
+def add_partner(proposal, *, name="Scuola Media Belvedere", letter=PDF_BYTES):
+    """A school partner of a network proposal, with its letter of commitment (test shortcut).
+    Returns the partner and the letter's attachment."""
+    partner = Partner.objects.create(
+        proposal=proposal,
+        name=name,
+        kind=Partner.Kind.SCHOOL,
+        role="Ospita i laboratori.",
+        resources="Aule e palestra.",
+    )
+    return partner, attach_bytes(proposal, letter, partner=partner, name="lettera.pdf")
 
 
 __all__ = ["UserFactory"]

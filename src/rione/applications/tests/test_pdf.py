@@ -11,10 +11,15 @@ from django.urls import reverse
 from django.utils import translation
 
 from rione.applicants.tests.factories import GroupMemberFactory
-from rione.applications.models import Answer, Partner, Receipt, ReceiptKind
+from rione.applications.models import Answer, Receipt, ReceiptKind
 from rione.applications.pdf import application_pdf, issued_at_text, receipt_pdf
 from rione.applications.services import reopen_proposal, submit_proposal, withdraw_proposal
-from rione.applications.tests.factories import ProposalFactory, attach_bytes, complete_proposal
+from rione.applications.tests.factories import (
+    ProposalFactory,
+    add_partner,
+    attach_bytes,
+    complete_proposal,
+)
 from rione.core.pdf import Document, printable
 from rione.programmes.models import ExtraQuestion
 from rione.programmes.tests.factories import LotFactory
@@ -323,14 +328,7 @@ def test_application_pdf_of_an_informal_group_lists_its_members(db):
 def test_application_pdf_of_a_network_lists_its_partners(proposal):
     proposal.is_network = True
     proposal.save()
-    partner = Partner.objects.create(
-        proposal=proposal,
-        name="Scuola Ærø",
-        kind=Partner.Kind.SCHOOL,
-        role="Ospita i laboratori.",
-        resources="Due aule.",
-    )
-    letter = attach_bytes(proposal, b"%PDF-1.4 lettera", partner=partner, name="lettera.pdf")
+    _partner, letter = add_partner(proposal, name="Scuola Ærø", letter=b"%PDF-1.4 lettera")
     receipt = _submit(proposal)
 
     text = pdf_text(application_pdf(receipt))
@@ -338,7 +336,7 @@ def test_application_pdf_of_a_network_lists_its_partners(proposal):
     assert "Scuola Ærø" in text
     assert "Scuola" in text
     assert "Ospita i laboratori." in text
-    assert "Due aule." in text
+    assert "Aule e palestra." in text
     assert letter.sha256 in text
 
 

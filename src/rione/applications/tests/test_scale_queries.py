@@ -20,10 +20,10 @@ from django.test.utils import CaptureQueriesContext
 from rione.applicants.models import MemberRole
 from rione.applicants.tests.factories import MembershipFactory, OrganisationFactory
 from rione.applications import selectors, services
-from rione.applications.models import Answer, Partner, ProposalStatus
+from rione.applications.models import Answer, ProposalStatus
 from rione.applications.tests.factories import (
     ProposalFactory,
-    attach_bytes,
+    add_partner,
     complete_proposal,
     open_call,
 )
@@ -142,14 +142,7 @@ def test_a_network_submission_carries_its_partners_and_answers():
     call = open_call()
     question = ExtraQuestion.objects.create(call=call, text="Perché voi?", is_required=True)
     proposal = complete_proposal(ProposalFactory(call=call, is_network=True))
-    partner = Partner.objects.create(
-        proposal=proposal,
-        name="Scuola Media Belvedere",
-        kind=Partner.Kind.SCHOOL,
-        role="Ospita i laboratori.",
-        resources="Aule.",
-    )
-    letter = attach_bytes(proposal, b"%PDF-1.4 impegno", partner=partner, name="impegno.pdf")
+    _partner, letter = add_partner(proposal)
     Answer.objects.create(proposal=proposal, question=question, value="Conosciamo il quartiere.")
 
     content, _sql = submit_capturing(proposal)

@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 
 from rione.applications import services
-from rione.applications.models import ApplicantQuestion, Partner
+from rione.applications.models import ApplicantQuestion
 from rione.applications.tests.factories import (
     PDF_BYTES,
     ProposalFactory,
+    add_partner,
     attach_bytes,
     complete_proposal,
     open_call,
@@ -44,14 +45,7 @@ def submitted(call, *, title="Biblioteca di strada", **kwargs):
 
 def network_proposal(call, *, title, **kwargs):
     proposal = complete_proposal(ProposalFactory(call=call, is_network=True, **kwargs))
-    partner = Partner.objects.create(
-        proposal=proposal,
-        name="Scuola Media Belvedere",
-        kind=Partner.Kind.SCHOOL,
-        role="Ospita i laboratori.",
-        resources="Aule e palestra.",
-    )
-    attach_bytes(proposal, PDF_BYTES, partner=partner, name="lettera.pdf")
+    add_partner(proposal)
     proposal.title = title
     proposal.save(update_fields=["title"])
     services.submit_proposal(

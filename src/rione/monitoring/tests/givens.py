@@ -25,9 +25,8 @@ from typing import Any
 from rione.applications import services as application_services
 from rione.applications.models import Proposal
 from rione.applications.tests.factories import (
-    PDF_BYTES,
     ProposalFactory,
-    attach_bytes,
+    add_partner,
     complete_proposal,
     open_call,
 )
@@ -97,10 +96,7 @@ def proposal(
     made.save(update_fields=["sector", "lot", "is_network"])
     made.neighbourhoods.set(places)
     if network:
-        partner = made.partners.create(
-            name="Scuola Media Vanvitelli", kind="school", role="Ospita.", resources="Aule."
-        )
-        attach_bytes(made, PDF_BYTES, partner=partner, name="lettera.pdf")
+        add_partner(made, name="Scuola Media Vanvitelli")
     made.targets.all().delete()
     for slug in targets:
         made.targets.create(
