@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -108,7 +109,8 @@ def demo_site(
     test). The data is committed before the tests start; each test still runs inside
     pytest-django's ``django_db`` transaction (added at collection), which is what makes
     pytest-django create the test database. At the end the database is flushed, the same
-    clean-up ``transactional_db`` does.
+    clean-up ``transactional_db`` does, and the connections it used are closed: one left open
+    keeps PostgreSQL from dropping the test database at the end of the run.
     """
     from django.core.management import call_command
     from django.test import modify_settings, override_settings
@@ -134,6 +136,7 @@ def demo_site(
                 server.stop()
         finally:
             call_command("flush", interactive=False, verbosity=0, stdout=io.StringIO())
+            connections.close_all()
 
 
 @pytest.fixture
