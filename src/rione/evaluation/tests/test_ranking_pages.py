@@ -11,7 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rione.applications.models import Proposal, Receipt
-from rione.evaluation.models import EntryStatus, Ranking, RankingEntry
+from rione.evaluation.models import (
+    EntryStatus,
+    Evaluation,
+    EvaluationStatus,
+    Ranking,
+    RankingEntry,
+    Score,
+)
 from rione.evaluation.services import compute_ranking, publish_provisional
 from rione.evaluation.tests.test_rankings import Ranked, ranked_call
 
@@ -161,3 +168,32 @@ def test_queries_per_page_do_not_grow(city, client_for, django_assert_max_num_qu
         assert rows_in(client.get(url)) == 50
     with django_assert_max_num_queries(len(five)):
         assert rows_in(client.get(url, {"pagina": 2, "esito": "eligible_not_selected"})) == 8
+
+
+def test_a_ranking_with_unscored_proposals_warns_before_publication(city, client_for):
+    world = ranked_call(city, [80, 70, 60])
+    unscored = world.proposals[1:]
+    Score.objects.filter(evaluation__proposal__in=unscored).delete()
+    Evaluation.objects.filter(proposal__in=unscored).update(
+        status=EvaluationStatus.DRAFT, signed_at=None
+    )
+    ranking = compute_ranking(call=world.call, by=world.manager)
+    client = client_for(world.manager)
+
+    before = client.get(staff_url(world)).content.decode()
+    publish_provisional(ranking=ranking, by=world.manager)
+    after = client.get(staff_url(world)).content.decode()
+
+    assert ranking.entries.filter(reason="no_score").count() == 2
+    warning = "2 proposte ammissibili non hanno un punteggio completo"
+    assert warning in before and 'role="status"' in before
+    assert warning not in after  # published: nothing left to correct before publication
+
+
+def test_a_fully_scored_ranking_shows_no_warning(city, client_for):
+    world = ranked_call(city, [80, 70])
+    compute_ranking(call=world.call, by=world.manager)
+
+    page = client_for(world.manager).get(staff_url(world)).content.decode()
+
+    assert "punteggio completo" not in page
