@@ -102,9 +102,15 @@ def evaluated_proposals(*, commission: Commission) -> QuerySet[Proposal]:
 
 
 def rubric_locked(*, call: Call) -> bool:
-    """Whether the rubric of ``call`` is frozen: an evaluation is signed or a consensus recorded."""
+    """Whether the rubric of ``call`` is frozen: an evaluation is signed, a consensus recorded
+    or a ranking published (frozen even when upheld appeals reopen every evaluation; a ranking
+    computed only to look at it, before any signature, leaves the rubric open)."""
     signed = Evaluation.objects.filter(proposal__call=call, status=EvaluationStatus.SIGNED)
-    return signed.exists() or ConsensusScore.objects.filter(commission__call=call).exists()
+    return (
+        signed.exists()
+        or ConsensusScore.objects.filter(commission__call=call).exists()
+        or Ranking.objects.filter(call=call, published_at__isnull=False).exists()
+    )
 
 
 def criteria_of(*, call: Call) -> list[Criterion]:

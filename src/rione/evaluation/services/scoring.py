@@ -3,8 +3,8 @@
 The rubric is a tree: evaluators score the leaves; a criterion with sub-criteria is worth
 the sum of its sub-criteria, and its maximum follows them. Only top-level criteria carry
 a weight. The rubric and the bonus rules are frozen once an evaluation of the call is
-signed or a consensus recorded (RubricLocked): from then on, every score was given
-against the same rubric.
+signed, a consensus recorded or a ranking published (RubricLocked): from then on, every
+score was given against the same rubric, even when an upheld appeal reopens them all.
 
 Scores are validated with the pure ``rione.evaluation.scoring`` module; a refused score
 comes back as a ValidationError keyed ``points_<criterion id>`` (the scoring form's field
@@ -53,8 +53,8 @@ ONE = Decimal(1)
 class RubricLocked(DomainError):
     code = "rubric_locked"
     message = _(
-        "La griglia di valutazione non si può più modificare: almeno una valutazione è già "
-        "stata firmata."
+        "La griglia di valutazione non si può più modificare: una valutazione è già stata "
+        "firmata o la graduatoria è già stata pubblicata."
     )
 
 
@@ -91,7 +91,8 @@ def points_label(value: Decimal) -> str:
 
 
 def ensure_rubric_open(call: Call) -> None:
-    """Raise RubricLocked once an evaluation of ``call`` is signed or a consensus recorded."""
+    """Raise RubricLocked once an evaluation of ``call`` is signed, a consensus recorded or a
+    ranking published."""
     if selectors.rubric_locked(call=call):
         raise RubricLocked
 

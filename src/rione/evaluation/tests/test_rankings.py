@@ -49,7 +49,9 @@ from rione.evaluation.services import (
     CallNotClosed,
     FinalRankingExists,
     RankingFinal,
+    RubricLocked,
     compute_ranking,
+    create_criterion,
     decide_admissibility,
     decide_appeal,
     file_appeal,
@@ -498,3 +500,37 @@ class TestAfterTheFinalRanking:
 
         assert row.applicant == "Ciclofficina di Rossi Mario"
         assert row.public_applicant == "Impresa individuale"
+
+
+def test_the_rubric_stays_frozen_once_a_ranking_is_published(city):
+    world = ranked_call(city, [80, 70])
+    publish_provisional(
+        ranking=compute_ranking(call=world.call, by=world.manager), by=world.manager
+    )
+    # Every signed evaluation reopened (an upheld appeal, say): the ranking still used the rubric.
+    Evaluation.objects.filter(proposal__call=world.call).update(
+        status=EvaluationStatus.DRAFT, signed_at=None
+    )
+    before = list(Criterion.objects.filter(call=world.call).values_list("code", "max_points"))
+
+    with pytest.raises(RubricLocked):
+        create_criterion(
+            call=world.call, by=world.manager, code="B", title="Nuovo", max_points=Decimal(5)
+        )
+
+    after = list(Criterion.objects.filter(call=world.call).values_list("code", "max_points"))
+    assert after == before
+
+
+def test_a_ranking_computed_before_any_signature_leaves_the_rubric_open(city):
+    world = ranked_call(city, [80])
+    Evaluation.objects.filter(proposal__call=world.call).update(
+        status=EvaluationStatus.DRAFT, signed_at=None
+    )
+    compute_ranking(call=world.call, by=world.manager)  # a look at it, nothing published
+
+    create_criterion(
+        call=world.call, by=world.manager, code="B", title="Nuovo", max_points=Decimal(5)
+    )
+
+    assert Criterion.objects.filter(call=world.call, code="B").exists()
