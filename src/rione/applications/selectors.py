@@ -72,14 +72,16 @@ def with_lists(proposal: Proposal) -> Proposal:
     partners of a proposal that is not a network (the drafts' services delete them when the
     network is unticked and refuse to add them before)."""
     with_configuration(proposal.call)
-    empty = {
-        "answers": not proposal.call.extra_questions.all(),
-        "partners": not proposal.is_network,
+    absent = {
+        name: model.objects.none()
+        for name, model, possible in (
+            ("answers", Answer, bool(proposal.call.extra_questions.all())),
+            ("partners", Partner, proposal.is_network),
+        )
+        if not possible
     }
-    prefetch_related_objects([proposal], *(p for p in PROPOSAL_LISTS if not empty.get(str(p))))
-    cache = proposal.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache.update({"answers": Answer.objects.none()} if empty["answers"] else {})
-    cache.update({"partners": Partner.objects.none()} if empty["partners"] else {})
+    prefetch_related_objects([proposal], *(p for p in PROPOSAL_LISTS if p not in absent))
+    proposal.__dict__.setdefault("_prefetched_objects_cache", {}).update(absent)
     return proposal
 
 
