@@ -29,6 +29,7 @@ from rione.evaluation.models import (
     RankingKind,
     SelectionRules,
 )
+from rione.evaluation.ranking import Reason
 from rione.evaluation.services.rankings import RANKED_CATEGORIES
 from rione.programmes.models import Call
 from rione.territory.models import ApplicantCategory
@@ -99,6 +100,14 @@ def rules_locked(*, call: Call) -> bool:
     return Ranking.objects.filter(
         call=call, kind=RankingKind.FINAL, published_at__isnull=False
     ).exists()
+
+
+def unscored(*, ranking: Ranking | None) -> int:
+    """Admissible proposals a ranking not yet published puts last for lack of a complete
+    score (none once it is published). One query."""
+    if ranking is None or ranking.published_at is not None:
+        return 0
+    return ranking.entries.filter(reason=Reason.NO_SCORE).count()
 
 
 def rule_categories(rules: SelectionRules) -> list[str]:

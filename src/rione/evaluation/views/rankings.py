@@ -35,7 +35,6 @@ from rione.evaluation.forms import (
     SelectionRulesForm,
 )
 from rione.evaluation.models import EntryStatus, Ranking, RankingEntry, RankingKind
-from rione.evaluation.ranking import Reason
 from rione.evaluation.services.rankings import latest_provisional, rules_of
 from rione.evaluation.views.appeals import appeals_context
 from rione.portal import selectors as portal_selectors
@@ -108,13 +107,6 @@ def _page(request: HttpRequest, ranking: Ranking, status: str) -> Page:
     return Paginator(entries, RANKING_PAGE_SIZE).get_page(request.GET.get("pagina"))
 
 
-def _unscored(ranking: Ranking | None) -> int:
-    """Admissible proposals a ranking not yet published puts last for lack of a complete score."""
-    if ranking is None or ranking.published_at is not None:
-        return 0
-    return ranking.entries.filter(reason=Reason.NO_SCORE.value).count()
-
-
 @city_view()
 def ranking(request: AuthenticatedHttpRequest, city: City, pk: int) -> HttpResponse:
     """The latest computed ranking with its entries, the appeals and the publication forms."""
@@ -136,7 +128,7 @@ def ranking(request: AuthenticatedHttpRequest, city: City, pk: int) -> HttpRespo
             "title": _("Graduatoria: %(call)s") % {"call": call.title},
             "crumbs": [*call_crumbs(city, call), (_("Graduatoria"), "")],
             "ranking": latest,
-            "unscored": _unscored(latest),
+            "unscored": ranking_selectors.unscored(ranking=latest),
             "rows": exports.rows_from(page.object_list) if page else [],
             "page": page,
             "filters": filters,
