@@ -17,7 +17,6 @@ are counted in Python from those rows, in Decimal for money.
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -31,9 +30,7 @@ from rione.core.money import ZERO
 from rione.evaluation.models import (
     AdmissibilityOutcome,
     EntryStatus,
-    Ranking,
     RankingEntry,
-    RankingKind,
 )
 from rione.monitoring.figures import Amount, Tally, protect_rows
 from rione.monitoring.figures import Count as Figure
@@ -48,6 +45,7 @@ from rione.monitoring.indicators import (
     breakdowns,
 )
 from rione.monitoring.models import ApplicantType
+from rione.monitoring.opendata import chosen_rankings
 from rione.programmes.models import Call, Programme, Stage
 from rione.territory.models import City, District, Neighbourhood, Sector, TargetGroup
 
@@ -156,32 +154,21 @@ def _records(call_ids: list[int]) -> list[Record]:
 def _selection(
     calls: Sequence[Call],
 ) -> tuple[tuple[SelectionSource, ...], dict[int, Decimal]]:
-    """The ranking each call's "selected" comes from, and {proposal id: awarded}. Two queries."""
-    chosen: dict[int, tuple[int, str, datetime | None]] = {}
-    published = Ranking.objects.filter(
-        call__in=[c.pk for c in calls], published_at__isnull=False
-    ).order_by("published_at", "pk")
-    for pk, call_id, kind, published_at in published.values_list(
-        "pk", "call_id", "kind", "published_at"
-    ):
-        current = chosen.get(call_id)
-        # Later rankings replace earlier ones, but a provisional never replaces a final.
-        if current is None or not (
-            current[1] == RankingKind.FINAL and kind == RankingKind.PROVISIONAL
-        ):
-            chosen[call_id] = (pk, kind, published_at)
+    """The ranking each call's "selected" comes from (the one open data publishes,
+    ``opendata.chosen_rankings``), and {proposal id: awarded}. Two queries."""
+    rankings = chosen_rankings(Call.objects.filter(pk__in=[c.pk for c in calls]))
+    chosen = {ranking.call_id: ranking for ranking in rankings.values()}
     sources = tuple(
         SelectionSource(
             call_title=call.title,
-            kind=chosen[call.pk][1] if call.pk in chosen else "",
-            published_at=chosen[call.pk][2] if call.pk in chosen else None,
+            kind=chosen[call.pk].kind if call.pk in chosen else "",
+            published_at=chosen[call.pk].published_at if call.pk in chosen else None,
         )
         for call in calls
     )
     awarded: dict[int, Decimal] = dict(
         RankingEntry.objects.filter(
-            ranking_id__in=[pk for pk, _kind, _at in chosen.values()],
-            status=EntryStatus.SELECTED,
+            ranking_id__in=list(rankings), status=EntryStatus.SELECTED
         ).values_list("proposal_id", "awarded")
     )
     return sources, awarded
