@@ -83,7 +83,7 @@ class OpenProject(models.Model):
     class Meta:
         verbose_name = _("progetto pubblicato")
         verbose_name_plural = _("progetti pubblicati")
-        ordering = ("call", "proposal")
+        ordering = ("call_id", "proposal_id")  # no join to the calls to sort
         indexes = [
             models.Index(fields=["call", "proposal"], name="openproject_call_idx"),
             models.Index(
