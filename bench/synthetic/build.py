@@ -271,6 +271,7 @@ class Generator:
                 "updated_at": created,
                 "name": name,
                 "official_name": f"Comune di {name}",
+                "ipa_code": "",  # not a real administration: the catalogue falls back to the slug
                 "slug": slug,
                 "region": region,
                 "description": f"Dati sintetici per le prove di carico: {name}.",

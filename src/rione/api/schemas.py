@@ -180,6 +180,9 @@ class CityOut(Schema):
     slug: str
     name: str
     official_name: str
+    ipa_code: str = Field(
+        description="Code of the administration in IPA (indicepa.gov.it); empty if not recorded."
+    )
     region: str
     website: str
 
@@ -189,6 +192,9 @@ class CityDetailOut(Schema):
     slug: str
     name: str
     official_name: str
+    ipa_code: str = Field(
+        description="Code of the administration in IPA (indicepa.gov.it); empty if not recorded."
+    )
     region: str
     website: str
     description: str

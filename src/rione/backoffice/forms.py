@@ -291,6 +291,39 @@ class SiteForm(VersionedForm):
         set_queryset(self, "neighbourhood", Neighbourhood.objects.filter(city=city))
 
 
+class HttpsURLField(forms.URLField):
+    """An address typed without a scheme is taken as https://."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(assume_scheme="https", **kwargs)
+
+
+class CityForm(VersionedForm):
+    """What a city says of itself: on the portal's pages, in the documents and in open data."""
+
+    class Meta:
+        model = City
+        fields = [
+            "name",
+            "official_name",
+            "ipa_code",
+            "region",
+            "description",
+            "office",
+            "address",
+            "opening_hours",
+            "email",
+            "pec",
+            "phone",
+            "website",
+        ]
+        field_classes = {"website": HttpsURLField}
+
+    def clean_ipa_code(self) -> str:
+        # IPA shows codes in either case; the register and the catalogue use lower case.
+        return str(self.cleaned_data.get("ipa_code") or "").strip().lower()
+
+
 class DistrictForm(ServiceModelForm):
     class Meta:
         model = District

@@ -104,6 +104,7 @@ city_urls = [
     path("programmi/<int:programme_pk>/avvisi/nuovo/", calls.call_create, name="call_create"),
     path("avvisi/", calls.call_list, name="call_list"),
     path("avvisi/<int:pk>/", include(call_urls)),
+    path("amministrazione/", territory.city_details, name="city_details"),
     path("sedi/", territory.site_list, name="site_list"),
     path("sedi/nuova/", territory.site_form, name="site_create"),
     path("sedi/<int:pk>/", territory.site_form, name="site_edit"),

@@ -84,6 +84,7 @@ SITES = (
 CITY_VALUES = {
     "name": "Milano",
     "official_name": "Comune di Milano",
+    "ipa_code": "c_f205",
     "region": "Lombardia",
     "description": (
         "Il Comune di Milano usa rione per «Quartieri Connessi», il progetto integrato del PON "

@@ -49,6 +49,7 @@ DISTRICTS = (
 CITY_VALUES = {
     "name": "Napoli",
     "official_name": "Comune di Napoli",
+    "ipa_code": "c_f839",
     "region": "Campania",
     "description": (
         "Il Comune di Napoli usa rione per il programma «iQ – I quartieri dell'innovazione», "

@@ -7,7 +7,7 @@ and DCAT-AP_IT wants a date of last change (``dct:modified``), which is the date
 latest published ranking. ``dct:issued`` is the date of the first.
 
 The publisher and rights holder is the city (``dcatapit:Agent``); its ``dct:identifier``
-is the IPA code when the city records one (``City.ipa_code``), its slug otherwise, and a
+is the IPA code when the city has recorded one (``City.ipa_code``), its slug otherwise, and a
 dataset's ``dct:identifier`` is "<that identifier>:<local id>" as DCAT-AP_IT asks. The
 themes are SOCI (population and society) and GOVE (government and public sector) of the
 EU data-theme vocabulary; the licence is CC BY 4.0 from the Italian licences vocabulary.
@@ -98,8 +98,8 @@ class Dataset:
 
 
 def publisher_id(city: City) -> str:
-    """The city's IPA code when the model records one, else its slug."""
-    return str(getattr(city, "ipa_code", "") or city.slug)
+    """The city's IPA code when it has recorded one, else its slug."""
+    return city.ipa_code or city.slug
 
 
 def contact_name(city: City) -> str:

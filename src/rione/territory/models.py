@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -43,11 +43,34 @@ def validate_city_slug(value: str) -> None:
         )
 
 
+# The code of an administration in the Indice dei domicili digitali della PA (IPA): "c_f839"
+# for the Comune di Napoli ("c_" and the cadastral code), "cmna" for its Città metropolitana.
+validate_ipa_code = RegexValidator(
+    r"^[a-z0-9_]{2,20}$",
+    _(
+        "Il codice IPA ha da 2 a 20 caratteri tra lettere minuscole, cifre e trattino basso "
+        "(per esempio c_f839)."
+    ),
+    code="ipa_code",
+)
+
+
 class City(TimeStampedModel):
     """A Comune or Città metropolitana that runs programmes on rione."""
 
     name = models.CharField(_("nome"), max_length=120)
     official_name = models.CharField(_("nome ufficiale"), max_length=200, blank=True)
+    ipa_code = models.CharField(
+        _("codice IPA"),
+        max_length=20,
+        blank=True,
+        validators=[validate_ipa_code],
+        help_text=_(
+            "Il codice dell'ente nell'Indice dei domicili digitali della PA (indicepa.gov.it), "
+            "per esempio c_f839 per il Comune di Napoli: identifica l'ente come editore dei "
+            "dati aperti."
+        ),
+    )
     slug = models.SlugField(_("identificativo"), unique=True, validators=[validate_city_slug])
     region = models.CharField(_("regione"), max_length=80, blank=True)
     description = models.TextField(_("presentazione"), blank=True)
@@ -66,6 +89,15 @@ class City(TimeStampedModel):
         verbose_name = _("città")
         verbose_name_plural = _("città")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ipa_code"],
+                condition=~Q(ipa_code=""),
+                name="city_ipa_code_unique",
+                violation_error_code="ipa_code_taken",
+                violation_error_message=_("Un'altra città ha già questo codice IPA."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -29,6 +29,7 @@ CITY_FIELDS = frozenset(
     {
         "name",
         "official_name",
+        "ipa_code",
         "region",
         "description",
         "address",

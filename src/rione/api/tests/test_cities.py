@@ -9,6 +9,7 @@ def test_lists_only_published_cities_with_public_fields(get_json):
         slug="napoli",
         region="Campania",
         website="https://www.comune.napoli.it",
+        ipa_code="c_f839",
     )
     CityFactory(name="Bozza", slug="bozza", is_published=False)
 
@@ -22,6 +23,7 @@ def test_lists_only_published_cities_with_public_fields(get_json):
             "slug": "napoli",
             "name": "Napoli",
             "official_name": "Comune di Napoli",
+            "ipa_code": "c_f839",
             "region": "Campania",
             "website": "https://www.comune.napoli.it",
         }

@@ -165,6 +165,7 @@ MATRIX: dict[str, Case] = {
         for verb in ("create", "edit", "delete")
     },
     # territory
+    "city_details": Case("get", ADMIN, c),
     "site_list": Case("get", STAFF, c),
     "site_create": Case("get", MANAGERS, c),
     "site_edit": Case("get", MANAGERS, obj("site")),

@@ -1,4 +1,4 @@
-"""Sites, districts and neighbourhoods, and the city's taxonomies."""
+"""The city's own details, its sites, districts and neighbourhoods, and its taxonomies."""
 
 from typing import Any
 
@@ -23,7 +23,7 @@ from rione.territory.models import (
     TargetGroup,
 )
 
-from ..forms import DistrictForm, NeighbourhoodForm, SiteForm, term_form_class
+from ..forms import CityForm, DistrictForm, NeighbourhoodForm, SiteForm, term_form_class
 from .base import city_view, paginate, render_form, require, run_action, run_service, saved
 
 TAXONOMIES: dict[str, tuple[type[Any], Any]] = {
@@ -54,6 +54,44 @@ def list_page(
 
 def action(label: str, url: str, *, danger: bool = False) -> dict[str, Any]:
     return {"label": label, "url": url, "danger": danger}
+
+
+# The city
+
+
+@city_view("territory.change_city")
+def city_details(request: AuthenticatedHttpRequest, city: City) -> HttpResponse:
+    form = CityForm(request.POST or None, instance=city)
+    if request.method == "POST" and form.is_valid():
+        ok, _c = run_service(
+            form,
+            lambda: services.update_city(
+                city=city,
+                by=request.user,
+                values=form.values(),
+                expected_updated_at=form.expected_updated_at,
+            ),
+        )
+        if ok:
+            return saved(
+                request,
+                _("Dati dell'amministrazione salvati."),
+                "backoffice:city_details",
+                city.slug,
+            )
+    return render_form(
+        request,
+        city=city,
+        form=form,
+        nav="city_details",
+        title=_("Dati dell'amministrazione"),
+        intro=_(
+            "Compaiono nelle pagine pubbliche della città, nei verbali e nelle ricevute, e "
+            "identificano l'ente come editore dei dati aperti."
+        ),
+        crumbs=[_home(city), (_("Dati dell'amministrazione"), "")],
+        cancel_url=reverse("backoffice:city", args=[city.slug]),
+    )
 
 
 # Sites
