@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import signal
 import subprocess
@@ -281,7 +282,9 @@ def cpu_used(
 
 def run_locust(
     base: str, plan_path: Path, receipts: Path, csv_prefix: Path, args: argparse.Namespace
-) -> int:
+) -> tuple[int, float]:
+    """Run locust to its end: its exit code and the CPU seconds it took (the load generator
+    shares the cores with the server)."""
     env = dict(os.environ, RIONE_BENCH_PLAN=str(plan_path), RIONE_BENCH_RECEIPTS=str(receipts))
     command = [
         str(Path(sys.executable).parent / "locust"),
@@ -304,7 +307,11 @@ def run_locust(
         "--loglevel",
         "WARNING",
     ]
-    return subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    code = subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return code, used
 
 
 def options() -> argparse.Namespace:
@@ -401,7 +408,7 @@ def rush(
             f"locust: {args.users} users for {args.run_time} s; the call closes at {deadline:%H:%M:%S} UTC"
         )
         cpu_before = cpu_seconds(server.worker_pids(), backends(url))
-        code = run_locust(server.url, plan_path, receipts, csv_prefix, args)
+        code, load_cpu = run_locust(server.url, plan_path, receipts, csv_prefix, args)
         load_end = datetime.now(UTC)
         cpu_after = cpu_seconds(server.worker_pids(), backends(url))
         worker_rss = {pid: rss_mb(pid) for pid in server.worker_pids()}
@@ -465,7 +472,7 @@ def rush(
     submissions = len(db.receipts)
     app_rate = submissions / window if window > 0 else 0.0
     submit = next((r for r in rows if r.name == "submit"), None)
-    cpu = cpu_used(cpu_before, cpu_after)
+    cpu = {**cpu_used(cpu_before, cpu_after), "load": round(load_cpu, 2)}
     served = sum(r.requests for r in rows if r.name == "Aggregated")
     per_request = {k: round(1000 * v / served, 1) if served else None for k, v in cpu.items()}
     refused = sum(r.requests for r in rows if "refused" in r.name and r.name.startswith("submit"))
@@ -505,7 +512,7 @@ def rush(
             "seconds": cpu,
             "ms_per_request": per_request,
             "requests": served,
-            "note": "gunicorn workers and their PostgreSQL backends, from /proc",
+            "note": "gunicorn workers and their PostgreSQL backends, from /proc; load: locust",
         },
         "ceiling": {
             "statements_checked": not drift,
@@ -565,7 +572,7 @@ def rush(
     )
     print(
         f"CPU per request: {per_request['app']} ms in gunicorn, {per_request['db']} ms in "
-        f"PostgreSQL ({served} requests)"
+        f"PostgreSQL, {per_request['load']} ms in locust ({served} requests)"
     )
     cap = results["capacity"]
     print(
