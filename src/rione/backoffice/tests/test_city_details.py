@@ -138,11 +138,3 @@ def test_an_administrator_of_another_city_cannot_reach_the_page(
     city, other_city, client_for, city_admin
 ):
     assert client_for(city_admin).get(url(other_city)).status_code == 404
-
-
-def test_the_open_data_catalogue_names_the_city_by_its_ipa_code(city, client):
-    from rione.monitoring.catalogue import publisher_id
-
-    assert publisher_id(city) == city.slug
-    city.ipa_code = "c_f839"
-    assert publisher_id(city) == "c_f839"

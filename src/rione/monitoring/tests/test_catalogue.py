@@ -97,6 +97,17 @@ def test_the_page_lists_a_dataset_per_call_and_per_programme(city, client, world
     assert reverse("monitoring:opendata_dictionary", args=[city.slug]) in page
 
 
+def test_a_city_with_an_ipa_code_publishes_under_it(city, client, world):
+    city.ipa_code = "c_f839"
+    city.save()
+
+    data = json.loads(client.get(jsonld_url(city)).content)
+
+    assert data["dct:publisher"]["dct:identifier"] == "c_f839"
+    assert data["dcat:dataset"]
+    assert all(d["dct:identifier"].startswith("c_f839:progetti-") for d in data["dcat:dataset"])
+
+
 def test_the_page_is_accessible_markup(city, client, world):
     page = client.get(page_url(city)).content.decode()
 
