@@ -94,8 +94,6 @@ class City(TimeStampedModel):
                 fields=["ipa_code"],
                 condition=~Q(ipa_code=""),
                 name="city_ipa_code_unique",
-                violation_error_code="ipa_code_taken",
-                violation_error_message=_("Un'altra città ha già questo codice IPA."),
             ),
         ]
 

@@ -94,7 +94,7 @@ def test_two_cities_cannot_share_an_ipa_code(city, other_city, city_admin, clien
     response = client_for(city_admin).post(url(city), form_data(city))
 
     assert response.status_code == 200
-    assert "Un&#x27;altra città ha già questo codice IPA." in response.content.decode()
+    assert "Un&#x27;altra città ha già questo codice IPA." in field_errors(response, "ipa_code")
     city.refresh_from_db()
     assert city.ipa_code == ""
 

@@ -65,6 +65,7 @@ CONSTRAINT_ERRORS: dict[str, tuple[str, Any]] = {
         "longitude",
         gettext_lazy("Indica sia la latitudine sia la longitudine, oppure nessuna."),
     ),
+    "city_ipa_code_unique": ("ipa_code", gettext_lazy("Un'altra città ha già questo codice IPA.")),
     "runts_section_only_for_ets": (
         "runts_section",
         gettext_lazy("La sezione RUNTS si indica solo per gli enti del Terzo settore."),

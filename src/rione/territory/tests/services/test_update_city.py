@@ -51,3 +51,28 @@ def test_a_stale_edit_is_refused(city, city_admin):
 
     city.refresh_from_db()
     assert city.phone == "081 000"
+
+
+@pytest.mark.parametrize("code", ["C_F839", "c-f839", "x"])
+def test_a_malformed_ipa_code_is_refused(city, city_admin, code):
+    with pytest.raises(ValidationError) as caught:
+        update_city(city=city, by=city_admin, values={"ipa_code": code})
+
+    assert caught.value.message_dict["ipa_code"][0].startswith("Il codice IPA ha da 2 a 20")
+    city.refresh_from_db()
+    assert city.ipa_code == ""
+    assert events_of(City, city.pk) == []
+
+
+def test_two_cities_cannot_record_the_same_ipa_code(city, other_city, city_admin):
+    other_city.ipa_code = "c_f839"
+    other_city.save()
+
+    with pytest.raises(ValidationError):
+        update_city(city=city, by=city_admin, values={"ipa_code": "c_f839"})
+
+    city.refresh_from_db()
+    assert city.ipa_code == ""
+    update_city(city=city, by=city_admin, values={"ipa_code": "c_f205"})
+    city.refresh_from_db()
+    assert city.ipa_code == "c_f205"
