@@ -12,6 +12,8 @@ Two ways to get a server:
 import io
 import os
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,6 +91,20 @@ def phone_page(chromium_browser, live_server):
     page.context.close()
 
 
+def _let_requests_end(timeout: float = 5.0) -> None:
+    """Wait for the live server's request threads, whose browser contexts have closed.
+
+    Each request thread closes the database connections when its keep-alive connection ends.
+    On in-memory SQLite that connection is the one the server shares with the tests, and once
+    the server has stopped it may no longer be used from another thread: a thread that ended
+    after ``stop()`` raised in the background (a warning in the run, never a failure).
+    """
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and "process_request_thread" in thread.name:
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+
 def _is_test_database() -> bool:
     from django.db import connection
 
@@ -133,6 +149,7 @@ def demo_site(
                 with modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
                     yield server.url
             finally:
+                _let_requests_end()
                 server.stop()
         finally:
             call_command("flush", interactive=False, verbosity=0, stdout=io.StringIO())
