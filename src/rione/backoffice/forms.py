@@ -321,7 +321,7 @@ class CityForm(VersionedForm):
 
     def clean_ipa_code(self) -> str:
         # IPA shows codes in either case; the register and the catalogue use lower case.
-        return str(self.cleaned_data.get("ipa_code") or "").strip().lower()
+        return str(self.cleaned_data["ipa_code"]).lower()
 
 
 class DistrictForm(ServiceModelForm):

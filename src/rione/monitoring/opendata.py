@@ -19,7 +19,7 @@ API's filters): ``project_rows`` streams its records (``.iterator(chunk_size=...
 one small query for the cities' neighbourhoods, two queries whatever its size.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -194,7 +194,7 @@ def chosen_ranking(call: Call) -> Ranking | None:
 Rankings = dict[int, Ranking]  # {ranking id: ranking}
 
 
-def chosen_rankings(calls: QuerySet[Call]) -> Rankings:
+def chosen_rankings(calls: QuerySet[Call] | Sequence[Call]) -> Rankings:
     """The chosen ranking of each of ``calls`` that has a published one, by ranking id.
 
     One query, over the published rankings of the calls (a few per call).

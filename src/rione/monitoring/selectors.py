@@ -156,7 +156,7 @@ def _selection(
 ) -> tuple[tuple[SelectionSource, ...], dict[int, Decimal]]:
     """The ranking each call's "selected" comes from (the one open data publishes,
     ``opendata.chosen_rankings``), and {proposal id: awarded}. Two queries."""
-    rankings = chosen_rankings(Call.objects.filter(pk__in=[c.pk for c in calls]))
+    rankings = chosen_rankings(calls)
     chosen = {ranking.call_id: ranking for ranking in rankings.values()}
     sources = tuple(
         SelectionSource(
